@@ -1,0 +1,21 @@
+"""fabula: recover the cast, who says what to whom, and the scenes of a story."""
+
+from fabula.errors import ConfigError, FabulaError, InputError, StageError
+from fabula.model import Character, KnownCharacter, Mention, Quote, QuoteType, Scene, Story
+from fabula.pipeline import analyze
+
+__all__ = [
+    "Character",
+    "ConfigError",
+    "FabulaError",
+    "InputError",
+    "KnownCharacter",
+    "Mention",
+    "Quote",
+    "QuoteType",
+    "Scene",
+    "StageError",
+    "Story",
+    "analyze",
+]
+__version__ = "0.1.0"

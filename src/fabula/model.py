@@ -1,0 +1,181 @@
+"""The typed document model that flows one way through the pipeline.
+
+Every offset is a Python ``str`` index into ``SourceText.text``; ``char_end`` is excluded,
+as in spaCy spans. Stages return these records; only ``pipeline.py`` assembles a ``Story``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NewType
+
+CharacterId = NewType("CharacterId", str)
+QuoteId = NewType("QuoteId", str)
+SceneId = NewType("SceneId", str)
+
+SCHEMA = "fabula.story/1"
+
+
+class QuoteType(StrEnum):
+    """How the speaker of a quotation is signalled (PDNC's three types)."""
+
+    EXPLICIT = "explicit"  # the speaker is named in the tag or beat
+    ANAPHORIC = "anaphoric"  # a pronoun or description in the tag
+    IMPLICIT = "implicit"  # no tag: the reader infers the speaker
+
+
+class MentionKind(StrEnum):
+    NAME = "name"
+    PRONOUN = "pronoun"
+    NOMINAL = "nominal"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """Decoded, normalised text and what reading had to change to get it."""
+
+    text: str
+    encoding: str = "utf-8"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: SceneId
+    char_start: int
+    char_end: int
+    heading: str | None = None  # e.g. "Chapter 3" when a heading opened the scene
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """One quotation as segmentation finds it: marks included, speaker unknown.
+
+    ``continues`` links the second part of a quotation interrupted by a tag
+    ("Wait," she said, "for me.") to the first part's index in the tuple of spans.
+    """
+
+    char_start: int
+    char_end: int
+    paragraph_index: int
+    closed: bool = True  # False when the paragraph ended before the closing mark
+    continues: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word as the parse stage sees it, with book offsets."""
+
+    index: int  # position in Parse.tokens
+    char_start: int
+    char_end: int
+    text: str
+    pos: str
+    tag: str
+    dep: str
+    head: int  # index of the syntactic head in Parse.tokens (itself for a root)
+    sentence: int  # index into Parse.sentences
+    in_quote: int | None  # index into the quote spans, or None for narration
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    token_start: int
+    token_end: int
+    paragraph_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    """Tokens and sentences of the whole text, in order."""
+
+    tokens: tuple[Token, ...]
+    sentences: tuple[Sentence, ...]
+    paragraph_token_starts: tuple[int, ...]  # first token of each paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: CharacterId
+    name: str
+    aliases: tuple[str, ...] = ()
+    gender: str | None = None  # "he" / "she" / "they" / None when unknown
+    is_narrator: bool = False
+    mention_count: int = 0
+    quote_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCharacter:
+    """A cast member given by the user (``--cast``): anchors detection."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    gender: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    char_start: int
+    char_end: int
+    character: CharacterId | None
+    kind: MentionKind
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The attribution stage's finding for one quotation."""
+
+    speaker: CharacterId | None
+    addressees: tuple[CharacterId, ...] = ()
+    type: QuoteType = QuoteType.IMPLICIT
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: QuoteId
+    char_start: int
+    char_end: int
+    speaker: CharacterId | None
+    addressees: tuple[CharacterId, ...]
+    type: QuoteType
+    confidence: float
+    scene: SceneId | None
+    continues: QuoteId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The result of ``fabula.analyze``: everything recovered from one text."""
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    scenes: tuple[Scene, ...]
+    quotes: tuple[Quote, ...]
+    characters: tuple[Character, ...]
+    mentions: tuple[Mention, ...]
+    diagnostics: tuple[str, ...] = field(default=())
+
+    def character(self, character_id: CharacterId | None) -> Character | None:
+        return next((c for c in self.characters if c.id == character_id), None)
+
+    def to_dict(self) -> dict:
+        from fabula.outputs.json_schema import story_to_dict
+
+        return story_to_dict(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

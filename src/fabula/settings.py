@@ -1,0 +1,19 @@
+"""Every tunable default, written once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Parsing: paragraphs go through spaCy in batches; more than this many characters of text
+    # are parsed in two processes (the model loads once per process, so small texts stay in one).
+    parse_batch_size: int = 256
+    parallel_parse_min_chars: int = 400_000
+    parse_processes: int = 2
+    # A quotation below this confidence is flagged as uncertain in reports.
+    low_confidence: float = 0.5
+
+
+DEFAULT_SETTINGS = Settings()
