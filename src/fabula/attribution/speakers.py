@@ -1,0 +1,447 @@
+"""Attribution stage: the speaker of every quotation.
+
+Three layers, most reliable first:
+1. tags: the subject of a speech verb in the narration next to the quotation, in any position
+   ("Mara said", "said Mara", "she asked", "said his wife"), then action beats ("Theo grinned.");
+2. the paragraph: quotations in one paragraph share a speaker unless a tag says otherwise;
+3. conversation: untagged turns in a run of dialogue alternate between the two people talking,
+   anchored by the tagged turns before and after, and steered by vocatives ("Yes, Papa").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from fabula.cast.names import Cast
+from fabula.language.lexicon import (
+    FIRST_PERSON,
+    PERSONAL_PRONOUN_GENDER,
+    speech_verbs,
+)
+from fabula.model import (
+    Attribution,
+    CharacterId,
+    Mention,
+    MentionKind,
+    Parse,
+    QuoteSpan,
+    QuoteType,
+    Scene,
+    Token,
+)
+
+REQUIRES = {"parse", "quotes", "scenes", "characters", "mentions"}
+PRODUCES = {"speakers"}
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+FEMALE_NOUNS = {
+    "wife", "lady", "woman", "girl", "mother", "sister", "aunt", "daughter", "niece", "widow",
+    "queen", "duchess", "maid", "mistress", "hostess", "grandmother", "governess", "bride",
+    "landlady", "nurse", "countess", "princess", "baroness", "housekeeper",
+}  # fmt: skip
+MALE_NOUNS = {
+    "husband", "man", "gentleman", "boy", "father", "brother", "uncle", "son", "nephew",
+    "king", "duke", "lord", "master", "host", "grandfather", "landlord", "fellow", "youth",
+    "colonel", "captain", "general", "count", "prince", "baron", "servant", "waiter",
+    "doctor", "clergyman", "officer", "stranger",
+}  # fmt: skip
+# A narration paragraph longer than this (in words) ends a run of dialogue.
+RUN_BREAK_WORDS = 80
+# Confidence of each kind of evidence.
+CONFIDENCE = {
+    "name_tag": 0.95,
+    "narrator_tag": 0.93,
+    "pronoun_tag": 0.8,
+    "nominal_tag": 0.6,
+    "beat": 0.75,
+    "paragraph": 0.85,
+    "alternation": 0.7,
+    "vocative": 0.6,
+    "salience": 0.35,
+}
+
+
+@dataclass(slots=True)
+class _Turn:
+    """One paragraph of dialogue: its quotes and what its narration says about the speaker."""
+
+    paragraph: int
+    quotes: list[int]
+    speaker: CharacterId | None = None
+    evidence: str | None = None
+    type: QuoteType = QuoteType.IMPLICIT
+    vocatives: tuple[CharacterId, ...] = ()
+
+
+def attribute_speakers(
+    text: str,
+    parse: Parse,
+    quote_spans: tuple[QuoteSpan, ...],
+    scenes: tuple[Scene, ...],
+    cast: Cast,
+    mentions: tuple[Mention, ...],
+) -> tuple[Attribution, ...]:
+    """Attribute each quotation to a character (or ``None`` when nothing supports a guess)."""
+    if not quote_spans:
+        return ()
+    context = _Context(parse, quote_spans, cast, mentions)
+    per_quote: list[tuple[CharacterId | None, str | None, QuoteType]] = [
+        (None, None, QuoteType.IMPLICIT)
+    ] * len(quote_spans)
+
+    for quote_index in range(len(quote_spans)):
+        per_quote[quote_index] = context.tag_speaker(quote_index)
+
+    turns = _turns(quote_spans, per_quote, context)
+    for run in _runs(turns, context, scenes):
+        _fill_run(run, context)
+
+    attributions: list[Attribution] = []
+    for turn in turns:
+        for quote_index in turn.quotes:
+            speaker, evidence, quote_type = per_quote[quote_index]
+            if speaker is None:
+                speaker, evidence = turn.speaker, turn.evidence
+                quote_type = QuoteType.IMPLICIT if evidence != "paragraph" else turn.type
+            attributions.append(
+                Attribution(
+                    speaker=speaker,
+                    type=quote_type,
+                    confidence=CONFIDENCE.get(evidence or "", 0.0) if speaker else 0.0,
+                )
+            )
+    return tuple(attributions)
+
+
+class _Context:
+    """Token-level look-ups shared by the layers."""
+
+    def __init__(
+        self,
+        parse: Parse,
+        quote_spans: tuple[QuoteSpan, ...],
+        cast: Cast,
+        mentions: tuple[Mention, ...],
+    ) -> None:
+        self.parse = parse
+        self.tokens = parse.tokens
+        self.quote_spans = quote_spans
+        self.cast = cast
+        self.genders = {c.id: c.gender for c in cast.characters}
+        self.names = {c.id: c for c in cast.characters}
+        self.verbs = speech_verbs()
+        self.quote_tokens = self._quote_token_ranges()
+        self.pronoun_owner = {
+            m.char_start: m.character
+            for m in mentions
+            if m.kind == MentionKind.PRONOUN and m.character is not None
+        }
+        self.token_at = {t.char_start: t.index for t in self.tokens}
+        self.paragraph_quotes: dict[int, list[int]] = {}
+        for index, span in enumerate(quote_spans):
+            self.paragraph_quotes.setdefault(span.paragraph_index, []).append(index)
+        self.vocatives = cast.vocatives
+        self.speakers_so_far: list[CharacterId] = []
+
+    def _quote_token_ranges(self) -> list[tuple[int, int]]:
+        ranges = [(-1, -1)] * len(self.quote_spans)
+        for token in self.tokens:
+            if token.in_quote is not None:
+                first, _ = ranges[token.in_quote]
+                ranges[token.in_quote] = (token.index if first < 0 else first, token.index)
+        return ranges
+
+    def paragraph_of(self, token: Token) -> int:
+        return self.parse.sentences[token.sentence].paragraph_index
+
+    def paragraph_tokens(self, paragraph: int) -> range:
+        starts = self.parse.paragraph_token_starts
+        end = starts[paragraph + 1] if paragraph + 1 < len(starts) else len(self.tokens)
+        return range(starts[paragraph], end)
+
+    # -- tags ---------------------------------------------------------------------------------
+
+    def narration_after(self, quote_index: int) -> list[int]:
+        _, last = self.quote_tokens[quote_index]
+        if last < 0:
+            return []
+        paragraph = self.quote_spans[quote_index].paragraph_index
+        indices = []
+        for index in range(last + 1, self.paragraph_tokens(paragraph).stop):
+            if self.tokens[index].in_quote is not None:
+                break
+            indices.append(index)
+        return indices
+
+    def narration_before(self, quote_index: int) -> list[int]:
+        first, _ = self.quote_tokens[quote_index]
+        if first < 0:
+            return []
+        paragraph = self.quote_spans[quote_index].paragraph_index
+        indices = []
+        for index in range(first - 1, self.paragraph_tokens(paragraph).start - 1, -1):
+            if self.tokens[index].in_quote is not None:
+                break
+            indices.append(index)
+        return indices[::-1]
+
+    def tag_speaker(self, quote_index: int) -> tuple[CharacterId | None, str | None, QuoteType]:
+        """The speaker named by a speech tag or beat next to the quotation, if any."""
+        after = self.narration_after(quote_index)
+        before = self.narration_before(quote_index)
+        # The tag right after the quotation, up to the end of its sentence.
+        after_clause = _first_sentence(self.tokens, after)
+        before_clause = _last_sentence(self.tokens, before)
+        for clause in (after_clause, before_clause):
+            found = self._speech_subject(clause, quote_index)
+            if found[0] is not None:
+                return found
+        # The second part of an interrupted quotation inherits the first part's tag.
+        for clause in (after_clause, before_clause):
+            found = self._beat_subject(clause, quote_index)
+            if found[0] is not None:
+                return found
+        return None, None, QuoteType.IMPLICIT
+
+    def _speech_subject(self, clause: list[int], quote_index: int):
+        tokens = self.tokens
+        for index in clause:
+            verb = tokens[index]
+            if verb.text.lower() not in self.verbs or verb.pos not in ("VERB", "AUX"):
+                continue
+            subject = self._subject_of(index, clause)
+            if subject is not None:
+                return self._referent(subject, quote_index, tag=True)
+        return None, None, QuoteType.IMPLICIT
+
+    def _beat_subject(self, clause: list[int], quote_index: int):
+        tokens = self.tokens
+        for index in clause:
+            token = tokens[index]
+            if token.dep in SUBJECT_DEPS and tokens[token.head].pos in ("VERB", "AUX"):
+                found = self._referent(index, quote_index, tag=False)
+                if found[0] is not None:
+                    return found
+        return None, None, QuoteType.IMPLICIT
+
+    def _subject_of(self, verb_index: int, clause: list[int]) -> int | None:
+        tokens = self.tokens
+        for index in clause:
+            if tokens[index].head == verb_index and tokens[index].dep in SUBJECT_DEPS:
+                return index
+        # Inverted tags the parser missed: "said Mara", "cried the Queen".
+        position = verb_index + 1
+        if position < len(tokens) and tokens[position].text.lower() in ("the", "his", "her"):
+            position += 1
+        if position in clause and (
+            position in self.cast.by_token
+            or tokens[position].text.lower() in PERSONAL_PRONOUN_GENDER
+            or tokens[position].pos in ("PROPN", "NOUN")
+        ):
+            return position
+        return None
+
+    def _referent(self, subject: int, quote_index: int, *, tag: bool):
+        """Character a tag's subject token refers to, with the kind of evidence."""
+        token = self.tokens[subject]
+        owner = self.cast.by_token.get(subject)
+        if owner is not None:
+            return owner, ("name_tag" if tag else "beat"), QuoteType.EXPLICIT
+        word = token.text.lower()
+        if word in FIRST_PERSON:
+            if self.cast.narrator is not None:
+                return self.cast.narrator, "narrator_tag", QuoteType.ANAPHORIC
+            return None, None, QuoteType.IMPLICIT
+        gender = PERSONAL_PRONOUN_GENDER.get(word)
+        if gender is not None:
+            speaker = self.resolve_gendered(gender, quote_index, subject)
+            if speaker is not None:
+                return speaker, ("pronoun_tag" if tag else "beat"), QuoteType.ANAPHORIC
+            return None, None, QuoteType.ANAPHORIC
+        if not tag:
+            return None, None, QuoteType.IMPLICIT
+        # A nominal ("his wife", "the old man", "the Hatter"): a name inside it, or its gender.
+        for index in range(max(0, subject - 4), subject + 1):
+            if self.tokens[index].head == subject or index == subject:
+                owner = self.cast.by_token.get(index)
+                if owner is not None:
+                    return owner, "name_tag", QuoteType.EXPLICIT
+        gender = "she" if word in FEMALE_NOUNS else "he" if word in MALE_NOUNS else None
+        if gender is not None:
+            speaker = self.resolve_gendered(gender, quote_index, subject, avoid_previous=True)
+            if speaker is not None:
+                return speaker, "nominal_tag", QuoteType.ANAPHORIC
+        return None, None, QuoteType.ANAPHORIC
+
+    def resolve_gendered(
+        self, gender: str, quote_index: int, token_index: int, *, avoid_previous: bool = False
+    ) -> CharacterId | None:
+        """Pick the character a he/she in a tag means, from salience and turn-taking."""
+        candidates: Counter[CharacterId] = Counter()
+        own_vocatives = set(self.vocatives[quote_index])
+        resolved = self.pronoun_owner.get(self.tokens[token_index].char_start)
+        if resolved is not None:
+            candidates[resolved] += 2.0
+        paragraph = self.quote_spans[quote_index].paragraph_index
+        # Names earlier in the same paragraph's narration are the strongest cue.
+        for index in self.paragraph_tokens(paragraph):
+            if index >= token_index:
+                break
+            owner = self.cast.by_token.get(index)
+            if owner is not None and self.tokens[index].in_quote is None:
+                candidates[owner] += 3.0
+        recent = self.speakers_so_far[-4:]
+        if recent:
+            previous = recent[-1]
+            candidates[previous] -= 1.5 if not avoid_previous else 3.0
+            if len(recent) >= 2 and recent[-2] != previous:
+                candidates[recent[-2]] += 2.0
+        for offset, owner in enumerate(self._recent_names(paragraph, 4)):
+            candidates[owner] += 1.0 / (1 + offset)
+        best: CharacterId | None = None
+        best_score = float("-inf")
+        for character, score in candidates.items():
+            character_gender = self.genders.get(character)
+            if character_gender not in (gender, None) or character in own_vocatives:
+                continue
+            if character_gender is None:
+                score -= 1.0
+            if score > best_score:
+                best, best_score = character, score
+        return best
+
+    def _recent_names(self, paragraph: int, window: int) -> list[CharacterId]:
+        """Characters named in the previous paragraphs, most recent first."""
+        seen: list[CharacterId] = []
+        for previous in range(paragraph - 1, max(-1, paragraph - 1 - window), -1):
+            for index in reversed(self.paragraph_tokens(previous)):
+                owner = self.cast.by_token.get(index)
+                if owner is not None and owner not in seen:
+                    seen.append(owner)
+        return seen
+
+
+def _first_sentence(tokens: tuple[Token, ...], indices: list[int]) -> list[int]:
+    if not indices:
+        return []
+    sentence = tokens[indices[0]].sentence
+    clause = [i for i in indices if tokens[i].sentence == sentence]
+    return clause
+
+
+def _last_sentence(tokens: tuple[Token, ...], indices: list[int]) -> list[int]:
+    if not indices:
+        return []
+    sentence = tokens[indices[-1]].sentence
+    return [i for i in indices if tokens[i].sentence == sentence]
+
+
+def _turns(quote_spans, per_quote, context: _Context) -> list[_Turn]:
+    """Group quotations by paragraph; a paragraph's tagged quote speaks for its untagged ones."""
+    turns: list[_Turn] = []
+    for paragraph, quote_indices in sorted(context.paragraph_quotes.items()):
+        turn = _Turn(paragraph=paragraph, quotes=quote_indices)
+        tagged = [per_quote[i] for i in quote_indices if per_quote[i][0] is not None]
+        if tagged:
+            speaker, evidence, quote_type = tagged[0]
+            turn.speaker, turn.evidence, turn.type = speaker, "paragraph", quote_type
+        vocatives: list[CharacterId] = []
+        for i in quote_indices:
+            vocatives.extend(v for v in context.vocatives[i] if v not in vocatives)
+        turn.vocatives = tuple(vocatives)
+        turns.append(turn)
+    return turns
+
+
+def _runs(turns: list[_Turn], context: _Context, scenes: tuple[Scene, ...]):
+    """Split the turns into runs of dialogue: a scene break or a long narration ends a run."""
+    run: list[_Turn] = []
+    for turn in turns:
+        if run and _breaks_run(run[-1].paragraph, turn.paragraph, context, scenes):
+            yield run
+            run = []
+        run.append(turn)
+    if run:
+        yield run
+
+
+def _breaks_run(previous: int, current: int, context: _Context, scenes) -> bool:
+    if current - previous > 4:
+        return True
+    words = 0
+    for paragraph in range(previous + 1, current):
+        words += sum(1 for _ in context.paragraph_tokens(paragraph))
+    if words > RUN_BREAK_WORDS:
+        return True
+    start = context.parse.tokens[context.paragraph_tokens(previous).start].char_start
+    end = context.parse.tokens[context.paragraph_tokens(current).start].char_start
+    return any(start < scene.char_start <= end for scene in scenes)
+
+
+def _fill_run(run: list[_Turn], context: _Context) -> None:
+    """Give untagged turns a speaker by alternation between anchors, in both directions."""
+    count = len(run)
+    known = [turn.speaker for turn in run]
+    forward: list[tuple[CharacterId | None, int]] = [(None, 99)] * count
+    backward: list[tuple[CharacterId | None, int]] = [(None, 99)] * count
+    for position in range(count):
+        if known[position] is not None:
+            continue
+        forward[position] = _alternate(run, known, forward, position, -1)
+    for position in range(count - 1, -1, -1):
+        if known[position] is not None:
+            continue
+        backward[position] = _alternate(run, known, backward, position, +1)
+    for position, turn in enumerate(run):
+        if turn.speaker is not None:
+            context.speakers_so_far.append(turn.speaker)
+            continue
+        (f_speaker, f_distance), (b_speaker, b_distance) = forward[position], backward[position]
+        speaker = f_speaker if f_distance <= b_distance else b_speaker
+        speaker = speaker or f_speaker or b_speaker
+        evidence = "alternation"
+        if speaker is None:
+            speaker = _salient_other(run, position, context)
+            evidence = "salience"
+        turn.speaker, turn.evidence = speaker, evidence if speaker else None
+        if speaker is not None:
+            context.speakers_so_far.append(speaker)
+
+
+def _alternate(run, known, guesses, position: int, step: int) -> tuple[CharacterId | None, int]:
+    """Speaker of an untagged turn by alternation with its neighbours in one direction.
+
+    With neighbours A (one turn away) and B (two away), the turn is B's; with only A, it is
+    whoever A addressed by name. The distance to the nearest real anchor rides along.
+    """
+
+    def at(index: int) -> tuple[CharacterId | None, int]:
+        if not 0 <= index < len(run):
+            return None, 99
+        if known[index] is not None:
+            return known[index], 0
+        return guesses[index]
+
+    one, one_distance = at(position + step)
+    two, two_distance = at(position + 2 * step)
+    if one is not None and two is not None and one != two:
+        # A vocative naming the expected speaker contradicts it: people don't address themselves.
+        if two not in run[position].vocatives:
+            return two, min(one_distance, two_distance) + 1
+    if one is not None:
+        neighbour = run[position + step]
+        for addressee in neighbour.vocatives:
+            if addressee != one:
+                return addressee, one_distance + 1
+    return None, 99
+
+
+def _salient_other(run: list[_Turn], position: int, context: _Context) -> CharacterId | None:
+    """Last resort: the most recently named character who did not speak the previous turn."""
+    previous = run[position - 1].speaker if position > 0 else None
+    paragraph = run[position].paragraph
+    for owner in context._recent_names(paragraph + 1, 6):
+        if owner != previous and owner not in run[position].vocatives:
+            return owner
+    return None

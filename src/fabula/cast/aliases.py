@@ -1,0 +1,347 @@
+"""Alias clustering: which name forms belong to one character.
+
+"Mr. Darcy" / "Darcy" / "Fitzwilliam Darcy" are one person; "Mr. Bennet" and "Mrs. Bennet"
+are two; "Lizzy" is Elizabeth when the text has exactly one Elizabeth. A cast given by the user
+forms the first clusters and wins over guesses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from fabula.language.lexicon import honorifics, nicknames
+from fabula.model import CharacterId, KnownCharacter
+
+# A form needs this much evidence of personhood to found a character of its own.
+MIN_SPEAKER_EVIDENCE = 1
+MIN_SUBJECT_EVIDENCE = 2
+# With a cast given by the user, an unknown name must be a speech-verb subject this often.
+MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST = 3
+# Honorifics that go with a first name ("Miss Elizabeth", "Sir William", "Lady Catherine").
+FIRST_NAME_HONORIFICS = {
+    "Miss", "Lady", "Sir", "Master", "Aunt", "Auntie", "Uncle", "Mademoiselle", "Mlle.", "Mlle",
+    "Madame", "Dame", "Cousin", "Sister", "Brother", "Father", "Mother", "Lord",
+}  # fmt: skip
+CANONICAL_HONORIFIC = {"Mr": "Mr.", "Mrs": "Mrs.", "Ms": "Ms.", "Dr": "Dr.", "Mlle": "Mlle."}
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One way of naming someone: honorific + words, or "the" + a title ("the Queen")."""
+
+    key: str
+    honorific: str | None
+    words: tuple[str, ...]
+    display: str
+    the_form: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        honorific: str | None,
+        words: tuple[str, ...],
+        display: str,
+        the_form: bool = False,
+    ) -> NameForm:
+        honorific = CANONICAL_HONORIFIC.get(honorific or "", honorific)
+        name = display
+        if honorific:
+            name = f"{honorific} {display}"
+        elif the_form:
+            name = f"the {display}"
+        return cls(
+            key=normalise_name(name),
+            honorific=honorific,
+            words=words,
+            display=name,
+            the_form=the_form,
+        )
+
+    @property
+    def gender(self) -> str | None:
+        return honorifics().get(self.honorific or "")
+
+    @property
+    def first(self) -> str | None:
+        return self.words[0] if len(self.words) >= 2 else None
+
+    @property
+    def last(self) -> str | None:
+        return self.words[-1] if len(self.words) >= 2 else None
+
+
+def normalise_name(name: str) -> str:
+    """Case- and punctuation-insensitive key: "Mr Darcy" and "mr. darcy" → "mr darcy"."""
+    cleaned = "".join(ch if ch.isalnum() or ch in " -'" else " " for ch in name.lower())
+    return " ".join(cleaned.split())
+
+
+@dataclass(slots=True)
+class Cluster:
+    id: CharacterId
+    forms: Counter = field(default_factory=Counter)  # NameForm -> occurrences
+    known: KnownCharacter | None = None
+    evidence: Counter = field(default_factory=Counter)
+
+    @property
+    def count(self) -> int:
+        return sum(self.forms.values())
+
+    @property
+    def gender(self) -> str | None:
+        if self.known is not None and self.known.gender:
+            return self.known.gender
+        votes = Counter(f.gender for f in self.forms if f.gender)
+        if len(votes) == 1:
+            return next(iter(votes))
+        return None
+
+    @property
+    def firsts(self) -> set[str]:
+        names = {f.first for f in self.forms if f.first}
+        names |= {
+            f.words[0]
+            for f in self.forms
+            if len(f.words) == 1 and (f.honorific in FIRST_NAME_HONORIFICS or not f.honorific)
+        }
+        return names
+
+    @property
+    def lasts(self) -> set[str]:
+        names = {f.last for f in self.forms if f.last}
+        names |= {
+            f.words[0]
+            for f in self.forms
+            if len(f.words) == 1 and f.honorific and f.honorific not in FIRST_NAME_HONORIFICS
+        }
+        return names
+
+    @property
+    def name(self) -> str:
+        if self.known is not None:
+            return self.known.name
+        # The most frequent of the fullest forms: "Mr. Darcy" over "Darcy", unless rare.
+        best = max(self.forms, key=lambda f: (self.forms[f] * (1 + 0.5 * len(f.words)), f.key))
+        return best.display
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        names = {f.display for f in self.forms}
+        if self.known is not None:
+            names |= set(self.known.aliases)
+        names.discard(self.name)
+        return tuple(sorted(names))
+
+
+@dataclass(slots=True)
+class Clusters:
+    clusters: list[Cluster]
+    owner_of: dict[str, CharacterId]
+
+
+def cluster_forms(
+    forms: Iterable[NameForm],
+    *,
+    evidence: Mapping[str, Counter],
+    known: tuple[KnownCharacter, ...] = (),
+) -> Clusters:
+    """Group name forms into characters; drop forms with no evidence of being a person."""
+    counts = Counter(forms)
+    clusters: list[Cluster] = []
+    owner: dict[str, Cluster] = {}
+
+    def new_cluster(known_character: KnownCharacter | None = None) -> Cluster:
+        cluster = Cluster(id=CharacterId(f"c{len(clusters)}"), known=known_character)
+        clusters.append(cluster)
+        return cluster
+
+    def attach(form: NameForm, cluster: Cluster) -> None:
+        cluster.forms[form] = counts[form]
+        cluster.evidence.update(evidence.get(form.key, Counter()))
+        owner[form.key] = cluster
+
+    known_keys = _known_name_keys(known, new_cluster)
+    ordered = sorted(counts, key=lambda f: (_clustering_order(f), -counts[f], f.key))
+
+    for form in ordered:
+        cluster = known_keys.get(form.key)
+        if cluster is not None:
+            attach(form, cluster)
+    remaining = [f for f in ordered if f.key not in owner]
+
+    for form in remaining:
+        if form.the_form:
+            target = _match_title(form, clusters)
+        elif len(form.words) >= 2:
+            target = _match_full_name(form, clusters)
+        elif form.honorific:
+            target = _match_honorific_name(form, clusters)
+        else:
+            target = _match_single_word(form, clusters)
+        if target is None:
+            if known and not _strong_enough_with_known_cast(evidence.get(form.key, Counter())):
+                continue
+            target = new_cluster()
+        attach(form, target)
+
+    kept = [c for c in clusters if c.known is not None or _is_person(c)]
+    renumbered: list[Cluster] = []
+    for index, cluster in enumerate(kept):
+        cluster.id = CharacterId(f"c{index}")
+        renumbered.append(cluster)
+    owner_of = {
+        key: cluster.id for key, cluster in owner.items() if any(cluster is c for c in kept)
+    }
+    return Clusters(renumbered, owner_of)
+
+
+def _clustering_order(form: NameForm) -> int:
+    """Full names first, then "Mr. X", then "the X", then bare words, which are ambiguous."""
+    if len(form.words) >= 2 and not form.the_form:
+        return 0
+    if form.honorific:
+        return 1
+    return 2 if form.the_form else 3
+
+
+def _known_name_keys(known: tuple[KnownCharacter, ...], new_cluster) -> dict[str, Cluster]:
+    """Every name and alias of the given cast, plus first/last words no one else shares."""
+    keys: dict[str, Cluster] = {}
+    word_owners: dict[str, set[int]] = {}
+    made: list[Cluster] = []
+    for position, character in enumerate(known):
+        cluster = new_cluster(character)
+        made.append(cluster)
+        for name in (character.name, *character.aliases):
+            keys.setdefault(normalise_name(name), cluster)
+            for word in _name_words(name):
+                word_owners.setdefault(word, set()).add(position)
+    for position, character in enumerate(known):
+        words = _name_words(character.name)
+        for word in (words[:1] + words[-1:]) if words else []:
+            if word_owners.get(word) == {position}:
+                keys.setdefault(word, made[position])
+    return keys
+
+
+def _name_words(name: str) -> list[str]:
+    titles = {normalise_name(h) for h in honorifics()}
+    return [w for w in normalise_name(name).split() if w not in titles and w != "the"]
+
+
+def _strong_enough_with_known_cast(stats: Counter) -> bool:
+    return stats["speaker"] >= MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST
+
+
+def _is_person(cluster: Cluster) -> bool:
+    stats = cluster.evidence
+    if any(f.honorific for f in cluster.forms):
+        return stats["speaker"] + stats["subject"] + stats["vocative"] + stats["possessor"] >= 1
+    if stats["speaker"] >= MIN_SPEAKER_EVIDENCE or stats["vocative"] >= 1:
+        return stats["place"] <= stats["speaker"] + stats["subject"] + stats["vocative"]
+    return stats["subject"] >= MIN_SUBJECT_EVIDENCE and stats["subject"] > stats["place"]
+
+
+def _compatible(form: NameForm, cluster: Cluster) -> bool:
+    gender = form.gender
+    other = cluster.gender
+    if gender and other and gender != other:
+        return False
+    # "Mrs. Bennet" is not "Miss Bennet": different honorifics of one gender are two people.
+    honorifics_seen = {f.honorific for f in cluster.forms if f.honorific}
+    if form.honorific and honorifics_seen and form.honorific not in honorifics_seen:
+        return _same_title_family(form.honorific, honorifics_seen)
+    return True
+
+
+def _same_title_family(honorific: str, seen: set[str]) -> bool:
+    """Titles that one person can carry at once ("Mr." and "Dr.", "Colonel" and "Mr.")."""
+    exclusive = {"Mr.", "Mrs.", "Miss", "Ms.", "Mademoiselle", "Mlle.", "Madame", "Monsieur"}
+    if honorific in exclusive and seen & exclusive:
+        return False
+    return True
+
+
+def _match_full_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
+    for cluster in clusters:
+        if any(
+            f.first == form.first and f.last == form.last for f in cluster.forms
+        ) and _compatible(form, cluster):
+            return cluster
+    if clusters and any(c.known for c in clusters):
+        # With a known cast, a full name matches the character whose name words it shares.
+        candidates = [
+            c
+            for c in clusters
+            if c.known is not None
+            and form.first in c.firsts | _known_words(c)
+            and form.last in c.lasts | _known_words(c)
+            and _compatible(form, c)
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def _known_words(cluster: Cluster) -> set[str]:
+    if cluster.known is None:
+        return set()
+    words: set[str] = set()
+    for name in (cluster.known.name, *cluster.known.aliases):
+        words.update(w for w in name.split() if w[:1].isupper())
+    return words
+
+
+def _match_honorific_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
+    word = form.words[0]
+    same_key = [c for c in clusters if any(f.key == form.key for f in c.forms)]
+    if same_key:
+        return same_key[0]
+    by_surname = [c for c in clusters if word in c.lasts | _known_words(c)]
+    compatible = [c for c in by_surname if _compatible(form, c)]
+    if len(compatible) == 1 and len(by_surname) == 1:
+        return compatible[0]
+    if form.honorific in FIRST_NAME_HONORIFICS:
+        by_first = [c for c in clusters if word in c.firsts and _compatible(form, c)]
+        if len(by_first) == 1:
+            return by_first[0]
+    return None
+
+
+def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
+    word = form.words[0]
+    by_first = [c for c in clusters if word in c.firsts]
+    if len(by_first) == 1:
+        return by_first[0]
+    full_names = nicknames().get(word, frozenset())
+    by_nickname = [c for c in clusters if c.firsts & full_names]
+    if len(by_nickname) == 1 and not by_first:
+        return by_nickname[0]
+    by_last = [c for c in clusters if word in c.lasts or word in _known_words(c)]
+    if len(by_last) == 1:
+        return by_last[0]
+    if len(by_last) > 1:
+        # A bare surname usually means the man of the family: "Darcy" is Mr. Darcy.
+        male = [c for c in by_last if c.gender == "he"]
+        pool = male or by_last
+        ranked = sorted(pool, key=lambda c: -c.count)
+        if len(ranked) == 1 or ranked[0].count >= 2 * ranked[1].count:
+            return ranked[0]
+    return None
+
+
+def _match_title(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
+    """ "the Hare" joins "the March Hare"; "the King" a known "The King of Hearts"."""
+    head = form.words[-1]
+    for cluster in clusters:
+        for other in cluster.forms:
+            if other.the_form and other.words[-1] == head:
+                return cluster
+        if cluster.known is not None and head in _known_words(cluster):
+            keys = {normalise_name(n) for n in (cluster.known.name, *cluster.known.aliases)}
+            if any(key.endswith(normalise_name(head)) or form.key in key for key in keys):
+                return cluster
+    return None

@@ -1,0 +1,393 @@
+"""Cast stage: find the characters and every mention of them by name.
+
+Names come from proper-noun tokens, the subjects of speech verbs, vocatives and honorifics,
+not from spaCy's NER (it tags "Buffy" as an organisation). Name forms are then clustered into
+characters by ``cast.aliases``; a cast given by the user anchors the clusters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from fabula.cast.aliases import NameForm, cluster_forms
+from fabula.cast.gender import infer_genders
+from fabula.language.lexicon import FIRST_PERSON, honorifics, speech_verbs
+from fabula.model import (
+    Character,
+    CharacterId,
+    KnownCharacter,
+    Mention,
+    MentionKind,
+    Parse,
+    QuoteSpan,
+    Token,
+)
+
+REQUIRES = {"parse", "quotes"}
+PRODUCES = {"characters", "name_mentions"}
+
+PROPER_TAGS = {"NNP", "NNPS"}
+QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "``", "''"}
+# Connectors allowed inside a multi-word name ("Lady Catherine de Bourgh").
+NAME_CONNECTORS = {"de", "van", "von", "du", "la", "le", "da", "di", "del", "des"}
+# Capitalised words that are never character names on their own.
+NOT_NAMES = {
+    "I", "God", "Heaven", "Heavens", "Lord", "Providence", "Christ", "Jesus", "Oh", "Ah", "O",
+    "Yes", "No", "Well", "Sir", "Madam", "Ma'am", "Miss", "Mrs", "Mr", "Mrs.", "Mr.", "Dear",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Christmas", "Easter", "English", "French", "Chapter",
+    "CHAPTER", "Book", "Part", "Volume", "Hey", "Hi", "Hello", "Goodbye", "Okay", "OK", "Ok",
+    "Thank", "Thanks", "Please", "Sorry", "Indeed", "Nonsense", "Good", "Bye", "Mamma",
+    "Papa", "Mama", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy",
+}  # fmt: skip
+PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "through", "towards", "toward"}
+NARRATOR_NAME = "Narrator"
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """The characters and their name mentions; ``by_token`` maps a name token to its owner."""
+
+    characters: tuple[Character, ...]
+    mentions: tuple[Mention, ...]
+    by_token: dict[int, CharacterId] = field(default_factory=dict)
+    narrator: CharacterId | None = None
+    vocatives: tuple[tuple[CharacterId, ...], ...] = ()  # per quotation, who it names
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    form: NameForm
+    first_token: int
+    last_token: int
+    in_quote: bool
+
+
+def find_cast(
+    text: str,
+    parse: Parse,
+    quote_spans: tuple[QuoteSpan, ...],
+    *,
+    known_cast: tuple[KnownCharacter, ...] = (),
+) -> Cast:
+    """Find the characters of a story and their name mentions.
+
+    >>> # Mara said, "Jonah, wait."  ->  Mara (speech-verb subject), Jonah (vocative)
+    """
+    tokens = parse.tokens
+    word_stats = _capitalisation_stats(parse)
+    occurrences = list(_name_occurrences(parse, word_stats))
+    evidence = _person_evidence(tokens, occurrences)
+
+    clusters = cluster_forms(
+        [occ.form for occ in occurrences],
+        evidence=evidence,
+        known=known_cast,
+    )
+    form_owner = clusters.owner_of
+    by_token: dict[int, CharacterId] = {}
+    mentions: list[Mention] = []
+    for occ in occurrences:
+        owner = form_owner.get(occ.form.key)
+        if owner is None:
+            continue
+        for index in range(occ.first_token, occ.last_token + 1):
+            by_token[index] = owner
+        start, end = tokens[occ.first_token].char_start, tokens[occ.last_token].char_end
+        mentions.append(Mention(start, end, owner, MentionKind.NAME, text[start:end]))
+
+    genders = infer_genders(parse, by_token, clusters)
+    characters = [
+        Character(
+            id=cluster.id,
+            name=cluster.name,
+            aliases=cluster.aliases,
+            gender=cluster.gender or genders.get(cluster.id),
+        )
+        for cluster in clusters.clusters
+    ]
+    narrator = _narrator(parse, characters, by_token)
+    if narrator is not None and narrator not in {c.id for c in characters}:
+        characters.append(Character(id=narrator, name=NARRATOR_NAME, is_narrator=True))
+    elif narrator is not None:
+        characters = [
+            _replace_narrator(c) if c.id == narrator else c for c in characters
+        ]
+    vocatives = _quote_vocatives(tokens, occurrences, form_owner, len(quote_spans))
+    return Cast(tuple(characters), tuple(mentions), by_token, narrator, vocatives)
+
+
+def _quote_vocatives(
+    tokens: tuple[Token, ...],
+    occurrences: list[_Occurrence],
+    form_owner: dict[str, CharacterId],
+    quote_count: int,
+) -> tuple[tuple[CharacterId, ...], ...]:
+    """For each quotation, the characters it addresses by name, in order."""
+    found: list[list[CharacterId]] = [[] for _ in range(quote_count)]
+    for occ in occurrences:
+        owner = form_owner.get(occ.form.key)
+        quote = tokens[occ.first_token].in_quote
+        if (
+            owner is not None
+            and quote is not None
+            and owner not in found[quote]
+            and _is_vocative(tokens, occ.first_token, occ.last_token)
+        ):
+            found[quote].append(owner)
+    return tuple(tuple(names) for names in found)
+
+
+def _replace_narrator(character: Character) -> Character:
+    return Character(
+        id=character.id,
+        name=character.name,
+        aliases=character.aliases,
+        gender=character.gender,
+        is_narrator=True,
+    )
+
+
+def _capitalisation_stats(parse: Parse) -> tuple[Counter, Counter]:
+    """How often each word is capitalised mid-sentence, and how often it appears in lower case."""
+    capitalised_mid: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    tokens = parse.tokens
+    for token in tokens:
+        word = token.text
+        if not word[:1].isalpha():
+            continue
+        if word.islower():
+            lower[word] += 1
+        elif word[0].isupper() and not _sentence_initial(tokens, parse, token):
+            capitalised_mid[word] += 1
+    return capitalised_mid, lower
+
+
+def _sentence_initial(tokens: tuple[Token, ...], parse: Parse, token: Token) -> bool:
+    """True for the first word of a sentence or of a quotation, where capitals prove nothing."""
+    index = token.index
+    sentence = parse.sentences[token.sentence]
+    position = index - 1
+    while position >= sentence.token_start and tokens[position].text in QUOTE_MARKS | {
+        "(", "—", "-", "--", "_", "[",
+    }:
+        position -= 1
+    if position < sentence.token_start:
+        return True
+    return tokens[position].text in {".", "!", "?", ":", ";"} or (
+        token.in_quote is not None and tokens[position].in_quote != token.in_quote
+    )
+
+
+def _is_common_word(word: str, word_stats: tuple[Counter, Counter]) -> bool:
+    """A capitalised word that the text mostly writes in lower case ("Said", "Poor", "Well")."""
+    capitalised_mid, lower = word_stats
+    return lower[word.lower()] > max(2, 2 * capitalised_mid[word])
+
+
+def _name_occurrences(parse: Parse, word_stats: tuple[Counter, Counter]):
+    """Yield each run of proper-noun tokens that can name a person, as a ``NameForm``."""
+    tokens = parse.tokens
+    honorific_table = honorifics()
+    index = 0
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        if not _can_start_name(token, honorific_table):
+            index += 1
+            continue
+        run_end = index
+        while run_end + 1 < count and _continues_name(tokens, run_end + 1, honorific_table):
+            run_end += 1
+        while run_end > index and tokens[run_end].text.lower() in NAME_CONNECTORS | {"-"}:
+            run_end -= 1
+        occurrence = _form_from_run(parse, index, run_end, word_stats, honorific_table)
+        if occurrence is not None:
+            yield occurrence
+        index = run_end + 1
+
+
+def _can_start_name(token: Token, honorific_table: dict[str, str | None]) -> bool:
+    word = token.text
+    return word[:1].isupper() and (token.tag in PROPER_TAGS or word in honorific_table)
+
+
+def _continues_name(
+    tokens: tuple[Token, ...], index: int, honorific_table: dict[str, str | None]
+) -> bool:
+    token = tokens[index]
+    previous = tokens[index - 1]
+    if token.sentence != previous.sentence or token.in_quote != previous.in_quote:
+        return False
+    if token.text == "-" or previous.text == "-":
+        # Hyphenated names ("Grant-Menzies") are written without spaces.
+        return token.char_start == previous.char_end
+    if token.text.lower() in NAME_CONNECTORS:
+        return index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper()
+    return token.text[:1].isupper() and (
+        token.tag in PROPER_TAGS or previous.text in honorific_table
+    )
+
+
+def _form_from_run(
+    parse: Parse,
+    first: int,
+    last: int,
+    word_stats: tuple[Counter, Counter],
+    honorific_table: dict[str, str | None],
+) -> _Occurrence | None:
+    tokens = parse.tokens
+    # Drop leading words that are only capitalised because they open a sentence ("Said Willow").
+    while first <= last:
+        token = tokens[first]
+        if token.text in honorific_table or token.text.lower() in NAME_CONNECTORS:
+            break
+        if token.text in NOT_NAMES or (
+            _sentence_initial(tokens, parse, token) and _is_common_word(token.text, word_stats)
+        ):
+            first += 1
+            continue
+        break
+    if first > last:
+        return None
+    words = [tokens[i].text for i in range(first, last + 1)]
+    if any(word.isupper() and len(word) > 1 for word in words):
+        return None  # headings and shouting, not names
+    honorific = None
+    if words[0] in honorific_table:
+        honorific = words[0]
+        words = words[1:]
+    name_words = tuple(w for w in words if w != "-")
+    if not name_words or len(name_words) > 4:
+        return None
+    if len(name_words) == 1 and (name_words[0] in NOT_NAMES or name_words[0] in FIRST_PERSON):
+        return None
+    if any(w in NOT_NAMES and w not in NAME_CONNECTORS for w in name_words[:1]):
+        return None
+    if honorific is None and len(name_words) == 1 and _is_common_word(name_words[0], word_stats):
+        return None
+    the_form = (
+        honorific is None
+        and first > 0
+        and tokens[first - 1].text.lower() == "the"
+        and tokens[first - 1].sentence == tokens[first].sentence
+    )
+    joined = _join_words(tokens, first + (1 if honorific else 0), last)
+    form = NameForm.build(honorific=honorific, words=name_words, display=joined, the_form=the_form)
+    in_quote = tokens[first].in_quote is not None
+    return _Occurrence(form, first, last, in_quote)
+
+
+def _join_words(tokens: tuple[Token, ...], first: int, last: int) -> str:
+    parts: list[str] = []
+    for index in range(first, last + 1):
+        token = tokens[index]
+        if parts and tokens[index - 1].char_end == token.char_start:
+            parts[-1] += token.text
+        else:
+            parts.append(token.text)
+    return " ".join(parts)
+
+
+def _person_evidence(tokens: tuple[Token, ...], occurrences: list[_Occurrence]) -> dict:
+    """Per name form: how strongly the text treats it as a person rather than a place."""
+    verbs = speech_verbs()
+    evidence: dict[str, Counter] = defaultdict(Counter)
+    for occ in occurrences:
+        stats = evidence[occ.form.key]
+        stats["count"] += 1
+        head_token = tokens[occ.last_token]
+        head = tokens[head_token.head]
+        if occ.in_quote:
+            if _is_vocative(tokens, occ.first_token, occ.last_token):
+                stats["vocative"] += 1
+            continue
+        if head_token.dep in ("nsubj", "nsubjpass") and head.text.lower() in verbs:
+            stats["speaker"] += 1
+        elif head_token.dep == "nsubj":
+            stats["subject"] += 1
+        elif head_token.dep == "pobj" and head.text.lower() in PLACE_PREPOSITIONS:
+            stats["place"] += 1
+        elif head_token.dep == "poss" or (
+            occ.last_token + 1 < len(tokens) and tokens[occ.last_token + 1].text == "'s"
+        ):
+            stats["possessor"] += 1
+    return evidence
+
+
+def _is_vocative(tokens: tuple[Token, ...], first: int, last: int) -> bool:
+    """'Yes, Papa.' / 'Theo, wait.' / 'Come on, Theo!': a name set off by commas in speech."""
+    before = tokens[first - 1] if first > 0 else None
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    quote = tokens[first].in_quote
+    before_ok = before is None or before.in_quote != quote or before.text in QUOTE_MARKS
+    after_ok = after is None or after.in_quote != quote or after.text in QUOTE_MARKS
+    comma_before = before is not None and before.text == ","
+    comma_after = after is not None and after.text == ","
+    end_after = after is not None and after.text in {"!", "?", ".", ";", ",", "—", "--"}
+    return (comma_before and (end_after or after_ok)) or (before_ok and comma_after) or (
+        (before_ok or (before is not None and before.text in {"O", "Oh", "Ah", "Dear", "dear"}))
+        and end_after
+    )
+
+
+def _narrator(
+    parse: Parse, characters: list[Character], by_token: dict[int, CharacterId]
+) -> CharacterId | None:
+    """A first-person narration gets a narrator; named after who is addressed around "I said".
+
+    The narrator takes the identity of the character most often named in vocatives of the
+    quotations next to the narrator's own tagged lines; otherwise it is a new "Narrator".
+    """
+    tokens = parse.tokens
+    narration_words = 0
+    first_person = 0
+    for token in tokens:
+        if token.in_quote is None and token.text[:1].isalpha():
+            narration_words += 1
+            if token.text in ("I", "me", "my", "myself"):
+                first_person += 1
+    if first_person < 10 or first_person < 0.01 * narration_words:
+        return None
+    verbs = speech_verbs()
+    vocative_votes: Counter[CharacterId] = Counter()
+    for token in tokens:
+        if (
+            token.text == "I"
+            and token.in_quote is None
+            and token.dep == "nsubj"
+            and tokens[token.head].text.lower() in verbs
+        ):
+            sentence = parse.sentences[token.sentence]
+            paragraph = sentence.paragraph_index
+            _count_nearby_vocatives(parse, by_token, paragraph, vocative_votes)
+    if vocative_votes:
+        best, votes = vocative_votes.most_common(1)[0]
+        if votes >= 3:
+            return best
+    return CharacterId(f"c{len(characters)}")
+
+
+def _count_nearby_vocatives(
+    parse: Parse, by_token: dict[int, CharacterId], paragraph: int, votes: Counter
+) -> None:
+    starts = parse.paragraph_token_starts
+    tokens = parse.tokens
+    for neighbour in (paragraph - 1, paragraph + 1):
+        if not 0 <= neighbour < len(starts):
+            continue
+        end = starts[neighbour + 1] if neighbour + 1 < len(starts) else len(tokens)
+        seen: set[CharacterId] = set()
+        for index in range(starts[neighbour], end):
+            owner = by_token.get(index)
+            if (
+                owner is not None
+                and owner not in seen
+                and tokens[index].in_quote is not None
+                and _is_vocative(tokens, index, index)
+            ):
+                seen.add(owner)
+                votes[owner] += 1

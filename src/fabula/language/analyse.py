@@ -1,0 +1,91 @@
+"""Parse stage: spaCy tags and dependencies for every paragraph, with book offsets.
+
+Paragraphs go through ``nlp.pipe`` one by one (never the whole book as one ``Doc``: spaCy's
+``max_length`` guards memory), and each token's offsets are shifted back to book positions.
+Hard line breaks inside a paragraph are parsed as spaces: same length, so offsets still hold.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from fabula.model import Paragraph, Parse, QuoteSpan, Sentence, Token
+from fabula.nlp import load_spacy
+from fabula.settings import Settings
+
+REQUIRES = {"paragraphs", "quotes"}
+PRODUCES = {"parse"}
+
+
+def parse_text(
+    text: str,
+    paragraphs: tuple[Paragraph, ...],
+    quote_spans: tuple[QuoteSpan, ...],
+    *,
+    settings: Settings,
+) -> Parse:
+    """Tag and parse each paragraph; mark which tokens lie inside a quotation.
+
+    >>> # "Hi," said Ann.  ->  tokens '"', 'Hi', ',', '"' (in quote 0), 'said', 'Ann', '.'
+    """
+    nlp = load_spacy()
+    paragraph_texts = [
+        text[p.char_start : p.char_end].replace("\n", " ").replace("\t", " ") for p in paragraphs
+    ]
+    processes = (
+        settings.parse_processes if len(text) >= settings.parallel_parse_min_chars else 1
+    )
+    quote_starts = [q.char_start for q in quote_spans]
+
+    tokens: list[Token] = []
+    sentences: list[Sentence] = []
+    paragraph_token_starts: list[int] = []
+    docs = nlp.pipe(paragraph_texts, batch_size=settings.parse_batch_size, n_process=processes)
+    for paragraph, doc in zip(paragraphs, docs, strict=True):
+        paragraph_token_starts.append(len(tokens))
+        offset = paragraph.char_start
+        book_index = _book_token_indices(doc, len(tokens))
+        for sent in doc.sents:
+            sentence_index = len(sentences)
+            sentence_first = len(tokens)
+            for token in sent:
+                if token.is_space:
+                    continue
+                start = offset + token.idx
+                tokens.append(
+                    Token(
+                        index=len(tokens),
+                        char_start=start,
+                        char_end=start + len(token.text),
+                        text=token.text,
+                        pos=token.pos_,
+                        tag=token.tag_,
+                        dep=token.dep_,
+                        head=book_index.get(token.head.i, len(tokens)),
+                        sentence=sentence_index,
+                        in_quote=_quote_containing(quote_spans, quote_starts, start),
+                    )
+                )
+            if len(tokens) > sentence_first:
+                sentences.append(
+                    Sentence(sentence_index, sentence_first, len(tokens), paragraph.index)
+                )
+    return Parse(tuple(tokens), tuple(sentences), tuple(paragraph_token_starts))
+
+
+def _book_token_indices(doc, first: int) -> dict[int, int]:
+    """Map each non-space token of ``doc`` to its index in the book's token list."""
+    indices: dict[int, int] = {}
+    for token in doc:
+        if not token.is_space:
+            indices[token.i] = first + len(indices)
+    return indices
+
+
+def _quote_containing(
+    quote_spans: tuple[QuoteSpan, ...], quote_starts: list[int], char_start: int
+) -> int | None:
+    position = bisect_right(quote_starts, char_start) - 1
+    if position >= 0 and char_start < quote_spans[position].char_end:
+        return position
+    return None
