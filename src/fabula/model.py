@@ -121,6 +121,7 @@ class KnownCharacter:
     name: str
     aliases: tuple[str, ...] = ()
     gender: str | None = None
+    is_narrator: bool = False  # the "I" of a first-person narration
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,8 +46,13 @@ MALE_NOUNS = {
     "colonel", "captain", "general", "count", "prince", "baron", "servant", "waiter",
     "doctor", "clergyman", "officer", "stranger",
 }  # fmt: skip
+# How a narration paragraph that announces the next paragraph's speech ends.
+INTRODUCING_PUNCTUATION = {",", ":", "--", "—", "-", ";", ",--", ":--"}
 # A narration paragraph longer than this (in words) ends a run of dialogue.
 RUN_BREAK_WORDS = 80
+# Alternation read backwards from a later anchor must be this many turns closer to win:
+# a tagged line after an untagged stretch is often a third person joining in.
+BACKWARD_HANDICAP = 2
 # Confidence of each kind of evidence.
 CONFIDENCE = {
     "name_tag": 0.95,
@@ -90,12 +95,9 @@ def attribute_speakers(
         (None, None, QuoteType.IMPLICIT)
     ] * len(quote_spans)
 
-    for quote_index in range(len(quote_spans)):
-        per_quote[quote_index] = context.tag_speaker(quote_index)
-
-    turns = _turns(quote_spans, per_quote, context)
+    turns = _turns(quote_spans, context)
     for run in _runs(turns, context, scenes):
-        _fill_run(run, context)
+        _fill_run(run, context, per_quote)
 
     attributions: list[Attribution] = []
     for turn in turns:
@@ -143,6 +145,7 @@ class _Context:
             self.paragraph_quotes.setdefault(span.paragraph_index, []).append(index)
         self.vocatives = cast.vocatives
         self.speakers_so_far: list[CharacterId] = []
+        self.run_speakers: list[CharacterId | None] = []  # turns so far in this run
 
     def _quote_token_ranges(self) -> list[tuple[int, int]]:
         ranges = [(-1, -1)] * len(self.quote_spans)
@@ -193,7 +196,7 @@ class _Context:
         # The tag right after the quotation, up to the end of its sentence.
         after_clause = _first_sentence(self.tokens, after)
         before_clause = _last_sentence(self.tokens, before)
-        for clause in (after_clause, before_clause):
+        for clause in (after_clause, before_clause, self._introduction(quote_index)):
             found = self._speech_subject(clause, quote_index)
             if found[0] is not None:
                 return found
@@ -203,6 +206,23 @@ class _Context:
             if found[0] is not None:
                 return found
         return None, None, QuoteType.IMPLICIT
+
+    def _introduction(self, quote_index: int) -> list[int]:
+        """A tag that ends the previous paragraph and announces this one ("Lydia said,--")."""
+        if self.narration_before(quote_index):
+            return []
+        paragraph = self.quote_spans[quote_index].paragraph_index
+        first, _ = self.quote_tokens[quote_index]
+        if paragraph == 0 or first < 0 or self.paragraph_quotes.get(paragraph, [None])[0] != (
+            quote_index
+        ):
+            return []
+        previous = self.paragraph_tokens(paragraph - 1)
+        if not previous or self.tokens[previous.stop - 1].in_quote is not None:
+            return []
+        if self.tokens[previous.stop - 1].text not in INTRODUCING_PUNCTUATION:
+            return []
+        return _last_sentence(self.tokens, list(previous))
 
     def _speech_subject(self, clause: list[int], quote_index: int):
         tokens = self.tokens
@@ -291,12 +311,14 @@ class _Context:
             owner = self.cast.by_token.get(index)
             if owner is not None and self.tokens[index].in_quote is None:
                 candidates[owner] += 3.0
-        recent = self.speakers_so_far[-4:]
+        recent = [s for s in self.run_speakers[-3:] if s is not None]
         if recent:
             previous = recent[-1]
             candidates[previous] -= 1.5 if not avoid_previous else 3.0
             if len(recent) >= 2 and recent[-2] != previous:
                 candidates[recent[-2]] += 2.0
+        elif self.speakers_so_far:
+            candidates[self.speakers_so_far[-1]] += 0.5
         for offset, owner in enumerate(self._recent_names(paragraph, 4)):
             candidates[owner] += 1.0 / (1 + offset)
         best: CharacterId | None = None
@@ -337,21 +359,31 @@ def _last_sentence(tokens: tuple[Token, ...], indices: list[int]) -> list[int]:
     return [i for i in indices if tokens[i].sentence == sentence]
 
 
-def _turns(quote_spans, per_quote, context: _Context) -> list[_Turn]:
-    """Group quotations by paragraph; a paragraph's tagged quote speaks for its untagged ones."""
+def _turns(quote_spans, context: _Context) -> list[_Turn]:
+    """Group quotations by paragraph: one paragraph of dialogue is one turn."""
     turns: list[_Turn] = []
     for paragraph, quote_indices in sorted(context.paragraph_quotes.items()):
-        turn = _Turn(paragraph=paragraph, quotes=quote_indices)
-        tagged = [per_quote[i] for i in quote_indices if per_quote[i][0] is not None]
-        if tagged:
-            speaker, evidence, quote_type = tagged[0]
-            turn.speaker, turn.evidence, turn.type = speaker, "paragraph", quote_type
         vocatives: list[CharacterId] = []
         for i in quote_indices:
             vocatives.extend(v for v in context.vocatives[i] if v not in vocatives)
-        turn.vocatives = tuple(vocatives)
-        turns.append(turn)
+        turns.append(_Turn(paragraph=paragraph, quotes=quote_indices, vocatives=tuple(vocatives)))
     return turns
+
+
+def _tag_turn(turn: _Turn, context: _Context, per_quote: list) -> None:
+    """Read the tags of a turn's quotations; a tagged quote speaks for the untagged ones."""
+    for quote_index in turn.quotes:
+        first = context.quote_spans[quote_index].continues
+        if first is not None and per_quote[first][0] is not None:
+            per_quote[quote_index] = per_quote[first]
+            continue
+        per_quote[quote_index] = context.tag_speaker(quote_index)
+        if first is not None and per_quote[quote_index][0] is not None:
+            per_quote[first] = per_quote[quote_index]
+    tagged = [per_quote[i] for i in turn.quotes if per_quote[i][0] is not None]
+    if tagged:
+        turn.speaker, _, turn.type = tagged[0]
+        turn.evidence = "paragraph"
 
 
 def _runs(turns: list[_Turn], context: _Context, scenes: tuple[Scene, ...]):
@@ -379,34 +411,39 @@ def _breaks_run(previous: int, current: int, context: _Context, scenes) -> bool:
     return any(start < scene.char_start <= end for scene in scenes)
 
 
-def _fill_run(run: list[_Turn], context: _Context) -> None:
-    """Give untagged turns a speaker by alternation between anchors, in both directions."""
+def _fill_run(run: list[_Turn], context: _Context, per_quote: list) -> None:
+    """Speakers of a run of dialogue: tags first, then alternation between anchors.
+
+    Forward, each turn's tags are read knowing who spoke before it (so "she said" can mean
+    the other woman in the conversation); untagged turns take the alternating speaker. Then
+    backward, untagged turns nearer to a later anchor take that anchor's alternation instead.
+    """
     count = len(run)
-    known = [turn.speaker for turn in run]
+    known: list[CharacterId | None] = [None] * count
     forward: list[tuple[CharacterId | None, int]] = [(None, 99)] * count
-    backward: list[tuple[CharacterId | None, int]] = [(None, 99)] * count
-    for position in range(count):
-        if known[position] is not None:
-            continue
-        forward[position] = _alternate(run, known, forward, position, -1)
-    for position in range(count - 1, -1, -1):
-        if known[position] is not None:
-            continue
-        backward[position] = _alternate(run, known, backward, position, +1)
+    context.run_speakers = []
     for position, turn in enumerate(run):
+        _tag_turn(turn, context, per_quote)
+        known[position] = turn.speaker
+        if turn.speaker is None:
+            forward[position] = _alternate(run, known, forward, position, -1)
+        context.run_speakers.append(turn.speaker or forward[position][0])
+    backward: list[tuple[CharacterId | None, int]] = [(None, 99)] * count
+    for position in range(count - 1, -1, -1):
+        if known[position] is None:
+            backward[position] = _alternate(run, known, backward, position, +1)
+    for position, turn in enumerate(run):
+        if turn.speaker is None:
+            (f_speaker, f_distance), (b_speaker, b_distance) = forward[position], backward[position]
+            speaker = f_speaker if f_distance <= b_distance + BACKWARD_HANDICAP else b_speaker
+            speaker = speaker or f_speaker or b_speaker
+            evidence = "alternation"
+            if speaker is None:
+                speaker = _salient_other(run, position, context)
+                evidence = "salience"
+            turn.speaker, turn.evidence = speaker, evidence if speaker else None
         if turn.speaker is not None:
             context.speakers_so_far.append(turn.speaker)
-            continue
-        (f_speaker, f_distance), (b_speaker, b_distance) = forward[position], backward[position]
-        speaker = f_speaker if f_distance <= b_distance else b_speaker
-        speaker = speaker or f_speaker or b_speaker
-        evidence = "alternation"
-        if speaker is None:
-            speaker = _salient_other(run, position, context)
-            evidence = "salience"
-        turn.speaker, turn.evidence = speaker, evidence if speaker else None
-        if speaker is not None:
-            context.speakers_so_far.append(speaker)
 
 
 def _alternate(run, known, guesses, position: int, step: int) -> tuple[CharacterId | None, int]:

@@ -44,6 +44,8 @@ NOT_NAMES = {
 }  # fmt: skip
 PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "through", "towards", "toward"}
 NARRATOR_NAME = "Narrator"
+# Vocatives next to "I said" lines needed to give the narrator a name from the cast.
+MIN_NARRATOR_VOTES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,8 @@ def find_cast(
         )
         for cluster in clusters.clusters
     ]
-    narrator = _narrator(parse, characters, by_token)
+    known_narrator = [c.id for c in clusters.clusters if c.known and c.known.is_narrator]
+    narrator = known_narrator[0] if known_narrator else _narrator(parse, characters, by_token)
     if narrator is not None and narrator not in {c.id for c in characters}:
         characters.append(Character(id=narrator, name=NARRATOR_NAME, is_narrator=True))
     elif narrator is not None:
@@ -364,9 +367,11 @@ def _narrator(
             sentence = parse.sentences[token.sentence]
             paragraph = sentence.paragraph_index
             _count_nearby_vocatives(parse, by_token, paragraph, vocative_votes)
-    if vocative_votes:
-        best, votes = vocative_votes.most_common(1)[0]
-        if votes >= 3:
+    ranked = vocative_votes.most_common(2)
+    if ranked:
+        best, votes = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        if votes >= MIN_NARRATOR_VOTES and votes >= 2 * runner_up:
             return best
     return CharacterId(f"c{len(characters)}")
 

@@ -1,0 +1,122 @@
+"""Turn bytes or a file into a ``SourceText``: decoded, line endings normalised, nothing else.
+
+The text must stay faithful to the source, so reading only removes a byte-order mark and turns
+CRLF / lone CR into LF; quote marks and everything else are left for later stages to interpret.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fabula.errors import InputError
+from fabula.model import SourceText
+
+__all__ = ["read_bytes", "read_path"]
+
+# Signatures of common binary formats: a user who passes one of these gave fabula the wrong file.
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"PK\x03\x04",  # zip, and so epub, docx, odt
+    b"%PDF",
+    b"\x7fELF",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",  # jpeg
+    b"\x1f\x8b",  # gzip
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!",
+    b"MZ",  # windows executables
+    b"\xcf\xfa\xed\xfe",  # mach-o
+    b"\xd0\xcf\x11\xe0",  # old MS Office
+    b"SQLite format 3\x00",
+)
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_SNIFF_CHARS = 8192
+# Prose has almost no C0 control characters; binary data decoded as cp1252/latin-1 has about
+# 10%. C1 controls are not counted: latin-1 turns stray cp1252 bytes into them.
+_MAX_CONTROL_SHARE = 0.05
+_CONTROLS = frozenset(chr(code) for code in range(32)) - frozenset("\t\n\r\f\v\x1b")
+
+
+def read_path(path: str | Path) -> SourceText:
+    """Read and decode a text file.
+
+    Raises ``InputError`` with a one-line message when the path is missing, a directory,
+    unreadable, empty or binary. ``"-"`` is not special here: the CLI reads stdin itself.
+    """
+    path = Path(path)
+    name = _one_line(str(path))
+    if path.is_dir():
+        raise InputError(f"cannot read {name}: it is a directory")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"cannot read {name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"cannot read {name}: permission denied") from None
+    except OSError as error:
+        reason = _one_line(error.strerror or type(error).__name__).lower()
+        raise InputError(f"cannot read {name}: {reason}") from None
+    return read_bytes(data, name=name)
+
+
+def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
+    """Decode story bytes: UTF-8 (BOM optional), UTF-16/32 with a BOM, else cp1252 or latin-1.
+
+    A fallback decoding is recorded in ``notes``, e.g. ``b"Zo\\xeb"`` → ``"Zoë"`` with the note
+    "decoded as cp1252: the file is not valid UTF-8". ``"a\\r\\nb\\rc"`` becomes ``"a\\nb\\nc"``.
+    """
+    name = _one_line(name)
+    if not data.strip():
+        raise InputError(f"{name} is empty")
+    if data.startswith(_BINARY_MAGIC):
+        raise InputError(f"{name} looks like a binary file, not text")
+    text, encoding, notes = _decode(data, name)
+    if _looks_binary(text[:_SNIFF_CHARS]):
+        raise InputError(f"{name} looks like a binary file, not text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name} is empty")
+    return SourceText(text=text, encoding=encoding, notes=notes)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
+    utf8 = "utf-8"
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            if codec == "utf-8-sig":
+                data, utf8 = data[len(bom) :], codec
+                break
+            try:
+                return data.decode(codec), codec, ()
+            except UnicodeDecodeError:
+                raise InputError(f"{name} starts with a {codec} mark but is not {codec}") from None
+    try:
+        return data.decode("utf-8"), utf8, ()
+    except UnicodeDecodeError:
+        pass
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so it always succeeds.
+        text, encoding = data.decode("latin-1"), "latin-1"
+    return text, encoding, (f"decoded as {encoding}: the file is not valid UTF-8",)
+
+
+def _looks_binary(sample: str) -> bool:
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ch in _CONTROLS)
+    return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split()) or "<input>"

@@ -1,0 +1,255 @@
+# ruff: noqa: RUF001, RUF002 -- typographic quote marks and dashes are the subject here
+"""Find quotations: spans from the opening to the closing mark, within one paragraph.
+
+The text decides its own convention: dialogue in double quotes (``"…"``, ``“…”``) or in single
+quotes (``'…'``, ``‘…’``, common in British books). Marks of the other kind are left inside
+or outside quotations as they are, so nested quotes and apostrophes never end a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fabula.model import Paragraph, QuoteSpan
+from fabula.segmentation.scenes import find_break_paragraphs
+
+__all__ = ["find_quotes"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Convention:
+    opening: str  # only ever opens
+    closing: str  # only ever closes, or is an apostrophe
+    either: str  # opens or closes depending on the characters around it
+    apostrophes: bool  # the marks double as apostrophes (don't, o'clock, 'em)
+
+
+_DOUBLE = _Convention(opening="“", closing="”", either='"', apostrophes=False)
+_SINGLE = _Convention(opening="‘", closing="’", either="'", apostrophes=True)
+
+# A mark right after one of these may open a quotation.
+_BEFORE_OPENING = frozenset("([{—–-/_*\"“'‘«")
+_FINAL_PUNCTUATION = frozenset(",.!?;:—–-…")
+# Words that begin with an apostrophe ('em, 'tis, rock 'n' roll, the '90s), not a quotation;
+# old typesetting also detaches contractions ("it 's", "you 'll").
+_ELISION = re.compile(
+    r"(?:em|tis|twas|twere|twill|twould|n|cause|cos|bout|im|s|ll|d|re|ve|m|t|\d+s?)(?!\w)",
+    re.IGNORECASE,
+)
+# A tag between two parts of one quotation ('"Wait," she said, "for me."') is short; longer
+# narration usually holds action, and PDNC then often starts a new quotation.
+_MAX_TAG_CHARS = 80
+_MAX_SCARE_WORDS = 3
+
+
+@dataclass(slots=True)
+class _Span:
+    char_start: int
+    char_end: int
+    paragraph_index: int
+    closed: bool
+    continues_previous_paragraph: bool = False
+
+
+def find_quotes(
+    text: str, paragraphs: tuple[Paragraph, ...]
+) -> tuple[tuple[QuoteSpan, ...], tuple[str, ...]]:
+    """Find quotation spans (marks included) in text order, and notes about flawed marks.
+
+    A quotation left open at the end of its paragraph ends there with ``closed=False``; if the
+    next paragraph opens with a quotation mark (speech running over paragraphs) that paragraph's
+    first quotation gets ``continues`` = the open one's index, otherwise a note is added. The
+    second part of a quotation broken by a short tag continues the first:
+    ``"Wait," she said, "for me."`` → two spans, the second with ``continues=0``.
+    Stray marks are skipped with a note; headings and ornaments hold no quotations.
+    """
+    breaks = find_break_paragraphs(text, paragraphs)
+    content = [p for p in paragraphs if p.index not in breaks]
+    convention = _detect_convention(text, content)
+    spans: list[_Span] = []
+    notes: list[str] = []
+    open_at_end: _Span | None = None  # the previous paragraph's quotation left open
+    for paragraph in content:
+        found = _scan_paragraph(text, paragraph, convention, notes)
+        if open_at_end is not None:
+            follows = open_at_end.paragraph_index == paragraph.index - 1
+            if follows and found and found[0].char_start == paragraph.char_start:
+                found[0].continues_previous_paragraph = True
+            else:
+                notes.append(_unclosed_note(open_at_end))
+        open_at_end = found[-1] if found and not found[-1].closed else None
+        spans.extend(found)
+    if open_at_end is not None:
+        notes.append(_unclosed_note(open_at_end))
+    return _link(text, [s for s in spans if not _is_scare_quote(text, s, paragraphs)]), tuple(notes)
+
+
+def _unclosed_note(span: _Span) -> str:
+    return (
+        f"paragraph {span.paragraph_index}: unbalanced quotation mark;"
+        " quotation closed at paragraph end"
+    )
+
+
+def _detect_convention(text: str, paragraphs: list[Paragraph]) -> _Convention:
+    """Single quotes are the convention when more paragraphs open with one than with a double."""
+    double = single = 0
+    for paragraph in paragraphs:
+        first = text[paragraph.char_start]
+        if first in '"“':
+            double += 1
+        elif first in "'‘" and not _ELISION.match(text, paragraph.char_start + 1):
+            single += 1
+    return _SINGLE if single > double else _DOUBLE
+
+
+def _scan_paragraph(
+    text: str, paragraph: Paragraph, convention: _Convention, notes: list[str]
+) -> list[_Span]:
+    start, end = paragraph.char_start, paragraph.char_end
+    marks = convention.opening + convention.closing + convention.either
+    spans: list[_Span] = []
+    open_at: int | None = None
+    i = start
+    while i < end:
+        if text[i] not in marks:
+            i += 1
+            continue
+        role = _role(text, i, start, end, convention, inside=open_at is not None)
+        if role == "open":
+            if open_at is not None:
+                notes.append(
+                    f"paragraph {paragraph.index}: quotation opened again before it was closed;"
+                    " the first one ends unclosed"
+                )
+                _add(spans, text, open_at, _trim_end(text, open_at, i), paragraph, closed=False)
+            open_at = i
+        elif role == "close":
+            if open_at is None:
+                notes.append(f"paragraph {paragraph.index}: stray closing quotation mark ignored")
+            else:
+                i = _extend_doubled_close(text, i, end, marks, paragraph, notes)
+                _add(spans, text, open_at, i + 1, paragraph, closed=True)
+                open_at = None
+        i += 1
+    if open_at is not None:
+        _add(spans, text, open_at, end, paragraph, closed=False)
+    return spans
+
+
+def _role(text: str, i: int, start: int, end: int, convention: _Convention, *, inside: bool) -> str:
+    """Whether the mark at ``i`` opens, closes or is not a quotation mark here ("none")."""
+    mark = text[i]
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    opening_shape = (before.isspace() or before in _BEFORE_OPENING) and not after.isspace()
+    closing_shape = not before.isspace() and (after.isspace() or not after.isalnum())
+    elision = opening_shape and _ELISION.match(text, i + 1) is not None
+    if convention.apostrophes and mark != convention.closing and elision:
+        return "none"
+    if mark == convention.opening:
+        return "open"
+    if mark == convention.closing:
+        if not convention.apostrophes:
+            return "close"
+        if not closing_shape:
+            return "none"
+    elif convention.apostrophes:
+        if opening_shape and not closing_shape:
+            return "open"
+        if not closing_shape or opening_shape:
+            return "none"
+    elif inside:
+        return "open" if opening_shape and not closing_shape else "close"
+    else:
+        return "close" if closing_shape and not opening_shape else "open"
+    # A closing-shaped single mark: a closing quote, or an apostrophe ending a word.
+    if not inside:
+        return "none" if before.isalnum() else "close"
+    if before.isalnum() and after.isspace() and _later_close_first(text, i, end, convention):
+        return "none"  # the boys' books, goin' home: the quotation ends further on
+    return "close"
+
+
+def _later_close_first(text: str, i: int, end: int, convention: _Convention) -> bool:
+    """Whether a clear closing mark (after punctuation) comes before any opening mark."""
+    for j in range(i + 1, end):
+        ch = text[j]
+        if ch not in (convention.closing, convention.either, convention.opening):
+            continue
+        before = text[j - 1]
+        after = text[j + 1] if j + 1 < end else " "
+        if ch != convention.closing and before.isspace() and not after.isspace():
+            if not _ELISION.match(text, j + 1):
+                return False
+        elif before in _FINAL_PUNCTUATION and (after.isspace() or not after.isalnum()):
+            return True
+    return False
+
+
+def _extend_doubled_close(
+    text: str, i: int, end: int, marks: str, paragraph: Paragraph, notes: list[str]
+) -> int:
+    """Take in a second closing mark right after the first: ``doin','`` or a doubled ``""``."""
+    j = i + 1
+    if j < end and text[j] in _FINAL_PUNCTUATION:
+        j += 1
+    if j < end and text[j] in marks and (j + 1 == end or not text[j + 1].isalnum()):
+        if j == i + 1:
+            notes.append(f"paragraph {paragraph.index}: doubled closing quotation mark")
+        return j
+    return i
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _add(
+    spans: list[_Span], text: str, start: int, end: int, paragraph: Paragraph, *, closed: bool
+) -> None:
+    """Keep a quotation only if it holds more than marks and spaces."""
+    if any(ch.isalnum() for ch in text[start:end]):
+        spans.append(_Span(start, end, paragraph.index, closed))
+
+
+def _is_scare_quote(text: str, span: _Span, paragraphs: tuple[Paragraph, ...]) -> bool:
+    """A few quoted words run into narration ('known as "the thing" in town'), not speech.
+
+    On PDNC dropping quotations of up to three words that follow a word costs 0.3 points of
+    recall and gains 1.7 points of precision.
+    """
+    if not span.closed or len(text[span.char_start : span.char_end].split()) > _MAX_SCARE_WORDS:
+        return False
+    before = text[paragraphs[span.paragraph_index].char_start : span.char_start].rstrip()
+    return bool(before) and before[-1].isalnum()
+
+
+def _link(text: str, spans: list[_Span]) -> tuple[QuoteSpan, ...]:
+    result: list[QuoteSpan] = []
+    for index, span in enumerate(spans):
+        continues = None
+        if span.continues_previous_paragraph or (
+            index > 0 and _is_tag_between(text, spans[index - 1], span)
+        ):
+            continues = index - 1
+        result.append(
+            QuoteSpan(
+                char_start=span.char_start,
+                char_end=span.char_end,
+                paragraph_index=span.paragraph_index,
+                closed=span.closed,
+                continues=continues,
+            )
+        )
+    return tuple(result)
+
+
+def _is_tag_between(text: str, first: _Span, second: _Span) -> bool:
+    if first.paragraph_index != second.paragraph_index or not first.closed:
+        return False
+    tag = text[first.char_end : second.char_start]
+    return 0 < len(tag.strip()) <= _MAX_TAG_CHARS
