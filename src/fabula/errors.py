@@ -1,9 +1,9 @@
 """Errors fabula raises on purpose; the CLI turns each into one line and an exit code.
 
-    FabulaError
-     ├── InputError      the input cannot be read as a story (missing, empty, binary, undecodable)
-     ├── ConfigError     a bad option or cast file
-     └── StageError      a pipeline stage failed; carries the stage name
+FabulaError
+ ├── InputError      the input cannot be read as a story (missing, empty, binary, undecodable)
+ ├── ConfigError     a bad option or cast file
+ └── StageError      a pipeline stage failed; carries the stage name
 """
 
 from __future__ import annotations

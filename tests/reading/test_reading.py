@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- typographic quote marks and dashes are the subject here
 """Reading: decoding, line endings and one-line errors for bad input."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- typographic quote marks and dashes are the subject here
 """Properties every segmentation must keep, whatever the text."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- typographic quote marks and dashes are the subject here
 """Quotations: conventions, apostrophes, tags, multi-paragraph speech and flawed marks."""
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def find_addressees(
     vocatives = cast.vocatives
     scene_of = [_scene_index(scenes, span.char_start) for span in quote_spans]
     result: list[Attribution] = []
-    for index, (span, found) in enumerate(zip(quote_spans, attributions, strict=True)):
+    for index, (_span, found) in enumerate(zip(quote_spans, attributions, strict=True)):
         speaker = found.speaker
         if speaker is None:
             result.append(found)

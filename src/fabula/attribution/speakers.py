@@ -213,8 +213,10 @@ class _Context:
             return []
         paragraph = self.quote_spans[quote_index].paragraph_index
         first, _ = self.quote_tokens[quote_index]
-        if paragraph == 0 or first < 0 or self.paragraph_quotes.get(paragraph, [None])[0] != (
-            quote_index
+        if (
+            paragraph == 0
+            or first < 0
+            or self.paragraph_quotes.get(paragraph, [None])[0] != (quote_index)
         ):
             return []
         previous = self.paragraph_tokens(paragraph - 1)
@@ -462,10 +464,9 @@ def _alternate(run, known, guesses, position: int, step: int) -> tuple[Character
 
     one, one_distance = at(position + step)
     two, two_distance = at(position + 2 * step)
-    if one is not None and two is not None and one != two:
-        # A vocative naming the expected speaker contradicts it: people don't address themselves.
-        if two not in run[position].vocatives:
-            return two, min(one_distance, two_distance) + 1
+    # A vocative naming the expected speaker contradicts it: people don't address themselves.
+    if one is not None and two is not None and one != two and two not in run[position].vocatives:
+        return two, min(one_distance, two_distance) + 1
     if one is not None:
         neighbour = run[position + step]
         for addressee in neighbour.vocatives:

@@ -260,9 +260,7 @@ def _compatible(form: NameForm, cluster: Cluster) -> bool:
 def _same_title_family(honorific: str, seen: set[str]) -> bool:
     """Titles that one person can carry at once ("Mr." and "Dr.", "Colonel" and "Mr.")."""
     exclusive = {"Mr.", "Mrs.", "Miss", "Ms.", "Mademoiselle", "Mlle.", "Madame", "Monsieur"}
-    if honorific in exclusive and seen & exclusive:
-        return False
-    return True
+    return not (honorific in exclusive and seen & exclusive)
 
 
 def _match_full_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:

@@ -115,9 +115,7 @@ def find_cast(
     if narrator is not None and narrator not in {c.id for c in characters}:
         characters.append(Character(id=narrator, name=NARRATOR_NAME, is_narrator=True))
     elif narrator is not None:
-        characters = [
-            _replace_narrator(c) if c.id == narrator else c for c in characters
-        ]
+        characters = [_replace_narrator(c) if c.id == narrator else c for c in characters]
     vocatives = _quote_vocatives(tokens, occurrences, form_owner, len(quote_spans))
     return Cast(tuple(characters), tuple(mentions), by_token, narrator, vocatives)
 
@@ -175,7 +173,12 @@ def _sentence_initial(tokens: tuple[Token, ...], parse: Parse, token: Token) -> 
     sentence = parse.sentences[token.sentence]
     position = index - 1
     while position >= sentence.token_start and tokens[position].text in QUOTE_MARKS | {
-        "(", "—", "-", "--", "_", "[",
+        "(",
+        "—",
+        "-",
+        "--",
+        "_",
+        "[",
     }:
         position -= 1
     if position < sentence.token_start:
@@ -331,9 +334,13 @@ def _is_vocative(tokens: tuple[Token, ...], first: int, last: int) -> bool:
     comma_before = before is not None and before.text == ","
     comma_after = after is not None and after.text == ","
     end_after = after is not None and after.text in {"!", "?", ".", ";", ",", "—", "--"}
-    return (comma_before and (end_after or after_ok)) or (before_ok and comma_after) or (
-        (before_ok or (before is not None and before.text in {"O", "Oh", "Ah", "Dear", "dear"}))
-        and end_after
+    return (
+        (comma_before and (end_after or after_ok))
+        or (before_ok and comma_after)
+        or (
+            (before_ok or (before is not None and before.text in {"O", "Oh", "Ah", "Dear", "dear"}))
+            and end_after
+        )
     )
 
 

@@ -53,9 +53,7 @@ def resolve_pronouns(
         word = token.text
         if word in NARRATOR_PRONOUNS and cast.narrator is not None:
             mentions.append(
-                Mention(
-                    token.char_start, token.char_end, cast.narrator, MentionKind.PRONOUN, word
-                )
+                Mention(token.char_start, token.char_end, cast.narrator, MentionKind.PRONOUN, word)
             )
             continue
         gender = PERSONAL_PRONOUN_GENDER.get(word.lower())

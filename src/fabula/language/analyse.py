@@ -32,9 +32,7 @@ def parse_text(
     paragraph_texts = [
         text[p.char_start : p.char_end].replace("\n", " ").replace("\t", " ") for p in paragraphs
     ]
-    processes = (
-        settings.parse_processes if len(text) >= settings.parallel_parse_min_chars else 1
-    )
+    processes = settings.parse_processes if len(text) >= settings.parallel_parse_min_chars else 1
     quote_starts = [q.char_start for q in quote_spans]
 
     tokens: list[Token] = []

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- typographic quote marks and dashes are the subject here
 """Split a text into paragraphs: blocks between blank lines, or lines when there are none."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002 -- typographic quote marks and dashes are the subject here
 """Find quotations: spans from the opening to the closing mark, within one paragraph.
 
 The text decides its own convention: dialogue in double quotes (``"…"``, ``“…”``) or in single

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- typographic quote marks and dashes are the subject here
 """Split a story into scenes at break marks, chapter headings and unusually wide gaps."""
 
 from __future__ import annotations

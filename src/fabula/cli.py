@@ -1,0 +1,259 @@
+"""The ``fabula`` command: a thin shell over ``pipeline.py`` and the only place that exits.
+
+Every ``FabulaError`` becomes one line on stderr and a documented exit code; anything else is a
+bug and becomes one "internal error" line (the traceback only with ``FABULA_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fabula import __version__, pipeline, reading
+from fabula.errors import ConfigError, FabulaError, InputError, StageError
+from fabula.evaluation.command import eval_command
+from fabula.model import SCHEMA, KnownCharacter, SourceText, Story
+from fabula.outputs.summary import format_summary
+
+EXIT_INTERNAL = 1
+EXIT_INPUT = 3
+EXIT_CONFIG = 4
+EXIT_STAGE = 5
+STDIN = "-"
+GENDERS = ("he", "she", "they")
+CAST_KEYS = frozenset({"name", "aliases", "gender", "is_narrator"})
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  internal error (a bug: please report it; FABULA_DEBUG=1 shows the traceback)
+  2  usage error (bad option or argument)
+  3  input error (missing, empty, binary or undecodable input)
+  4  configuration error (bad --cast file, unwritable output directory)
+  5  a pipeline stage failed on this input
+"""
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The documented exit code for an error raised while running a command."""
+    if isinstance(error, InputError):
+        return EXIT_INPUT
+    if isinstance(error, ConfigError):
+        return EXIT_CONFIG
+    if isinstance(error, StageError):
+        return EXIT_STAGE
+    return EXIT_INTERNAL
+
+
+def error_line(error: BaseException, where: str | None = None) -> str:
+    """One line for stderr: messages from deep inside may hold newlines, so they are folded."""
+    message = " ".join(str(error).split()) or type(error).__name__
+    # Reading errors already name their input; don't say it twice.
+    prefix = f"{where}: " if where and not isinstance(error, InputError) else ""
+    if isinstance(error, FabulaError):
+        return f"fabula: {prefix}{message}"
+    return (
+        f"fabula: internal error: {prefix}{type(error).__name__}: {message}; please report it"
+        " (FABULA_DEBUG=1 shows the traceback)"
+    )
+
+
+def report(error: BaseException, where: str | None = None) -> int:
+    """Print ``error`` as one stderr line (plus its traceback when debugging); return its code."""
+    if os.environ.get("FABULA_DEBUG") == "1":
+        click.echo("".join(traceback.format_exception(error)), err=True, nl=False)
+    click.echo(error_line(error, where), err=True)
+    return exit_code_for(error)
+
+
+class FabulaGroup(click.Group):
+    """Maps errors escaping any subcommand (``eval`` too) to one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # the last line of defence: still one line, still a code
+            ctx.exit(report(error))
+
+
+@click.group(name="fabula", cls=FabulaGroup, epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, prog_name="fabula", message=f"%(prog)s %(version)s ({SCHEMA})")
+def main() -> None:
+    """Find a story's cast, who says each quotation to whom, and its scenes."""
+
+
+@main.command(epilog=EXIT_CODES_HELP, short_help="Analyse stories into JSON files.")
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    metavar="OUTDIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fabula-out"),
+    show_default=True,
+    help="Directory for the <input stem>.json files (created if needed).",
+)
+@click.option(
+    "--cast",
+    "cast_path",
+    metavar="CAST.json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='JSON list of known characters: [{"name": ..., "aliases": [...], "gender": "she"}].',
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def analyze(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    outdir: Path,
+    cast_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Analyse each INPUT (a text file, or - for stdin) into OUTDIR/<stem>.json.
+
+    A failing input is reported on one line and skipped; the others are still written, and the
+    exit code is that of the first failure.
+    """
+    stems = [output_stem(name) for name in inputs]
+    duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
+    if duplicates:
+        raise click.UsageError(
+            f"several inputs would write {', '.join(d + '.json' for d in duplicates)};"
+            " analyse them into different output directories"
+        )
+    cast = load_cast(cast_path) if cast_path is not None else None
+    make_outdir(outdir)
+
+    exit_code = 0
+    for name, stem in zip(inputs, stems, strict=True):
+        label = "<stdin>" if name == STDIN else name
+        try:
+            story = pipeline.analyze_source(read_input(name), cast)
+            written = write_story(story, outdir / f"{stem}.json")
+        except Exception as error:  # report it, then go on with the other inputs
+            code = report(error, label)
+            exit_code = exit_code or code
+            continue
+        if not quiet:
+            click.echo(f"{label} -> {written}")
+            click.echo(format_summary(story))
+    ctx.exit(exit_code)
+
+
+main.add_command(eval_command)
+
+
+def output_stem(name: str) -> str:
+    """``story.txt`` -> ``story``; stdin has no name, so it is ``stdin``."""
+    return "stdin" if name == STDIN else Path(name).stem
+
+
+def read_input(name: str) -> SourceText:
+    if name == STDIN:
+        data = sys.stdin.buffer.read()
+        return reading.read_bytes(data, name="<stdin>")
+    return reading.read_path(Path(name))
+
+
+def make_outdir(outdir: Path) -> None:
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"cannot create output directory {outdir}: {error.strerror}") from error
+
+
+def write_story(story: Story, path: Path) -> Path:
+    """Write atomically: a temporary file in the same directory, then ``os.replace``.
+
+    A reader (or a crash) never sees half a JSON file, and an old result survives a failed run.
+    """
+    content = story.to_json() + "\n"
+    tmp_path: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp_path = Path(tmp_name)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
+            tmp.write(content)
+        os.replace(tmp_path, path)
+    except OSError as error:
+        raise ConfigError(f"cannot write {path}: {error.strerror}") from error
+    finally:
+        if tmp_path is not None:
+            tmp_path.unlink(missing_ok=True)  # already renamed unless writing failed
+    return path
+
+
+def load_cast(path: Path) -> tuple[KnownCharacter, ...]:
+    """Read a ``--cast`` file: a JSON list of ``{"name", "aliases", "gender", "is_narrator"}``.
+
+    Only ``name`` is required. Unknown keys are rejected so that a typo ("alias") is not
+    silently ignored. Example: ``[{"name": "Wren", "aliases": ["Wrenna"], "gender": "she"}]``.
+    """
+    where = f"cast file {path}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise ConfigError(f"{where}: cannot read it: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{where}: not UTF-8 text") from error
+    except json.JSONDecodeError as error:
+        raise ConfigError(
+            f"{where}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from error
+    if not isinstance(data, list):
+        raise ConfigError(f"{where}: expected a JSON list of characters, got {_json_type(data)}")
+    cast = tuple(_known_character(entry, f"{where}: entry {i}") for i, entry in enumerate(data))
+    seen: set[str] = set()
+    for i, character in enumerate(cast):
+        if character.name.casefold() in seen:
+            raise ConfigError(f"{where}: entry {i}: duplicate name {character.name!r}")
+        seen.add(character.name.casefold())
+    return cast
+
+
+def _known_character(entry: object, where: str) -> KnownCharacter:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected an object, got {_json_type(entry)}")
+    unknown = sorted(set(entry) - CAST_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} (allowed: name, aliases, gender, is_narrator)"
+        )
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f'{where}: "name" must be a non-empty string')
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(f'{where}: "aliases" must be a list of non-empty strings')
+    gender = entry.get("gender")
+    if gender is not None and gender not in GENDERS:
+        raise ConfigError(f'{where}: "gender" must be "he", "she", "they" or null')
+    is_narrator = entry.get("is_narrator", False)
+    if not isinstance(is_narrator, bool):
+        raise ConfigError(f'{where}: "is_narrator" must be true or false')
+    return KnownCharacter(
+        name=name.strip(),
+        aliases=tuple(a.strip() for a in aliases),
+        gender=gender,
+        is_narrator=is_narrator,
+    )
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "a list", str: "a string"}[type(value)]
