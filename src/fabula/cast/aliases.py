@@ -19,6 +19,8 @@ MIN_SPEAKER_EVIDENCE = 1
 MIN_SUBJECT_EVIDENCE = 2
 # With a cast given by the user, an unknown name must be a speech-verb subject this often.
 MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST = 3
+# Shortest clipped first name that joins the full one ("Anse" → "Ansel").
+MIN_CLIPPED_LENGTH = 3
 # Honorifics that go with a first name ("Miss Elizabeth", "Sir William", "Lady Catherine").
 FIRST_NAME_HONORIFICS = {
     "Miss", "Lady", "Sir", "Master", "Aunt", "Auntie", "Uncle", "Mademoiselle", "Mlle.", "Mlle",
@@ -269,6 +271,15 @@ def _match_full_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
             f.first == form.first and f.last == form.last for f in cluster.forms
         ) and _compatible(form, cluster):
             return cluster
+    # "Billie Oduya" and "Wilhelmina Oduya": one person when one first name is the other's nickname.
+    short_forms = nicknames()
+    for cluster in clusters:
+        if form.last in cluster.lasts and _compatible(form, cluster):
+            for first in cluster.firsts:
+                if first in short_forms.get(form.first or "", ()) or (
+                    form.first in short_forms.get(first, ())
+                ):
+                    return cluster
     if clusters and any(c.known for c in clusters):
         # With a known cast, a full name matches the character whose name words it shares.
         candidates = [
@@ -318,6 +329,15 @@ def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | Non
     by_nickname = [c for c in clusters if c.firsts & full_names]
     if len(by_nickname) == 1 and not by_first:
         return by_nickname[0]
+    # A clipped first name ("Anse" for Ansel, "Cath" for Catherine).
+    by_prefix = [
+        c
+        for c in clusters
+        if len(word) >= MIN_CLIPPED_LENGTH
+        and any(first != word and first.startswith(word) for first in c.firsts)
+    ]
+    if len(by_prefix) == 1 and not by_first and not by_nickname:
+        return by_prefix[0]
     by_last = [c for c in clusters if word in c.lasts or word in _known_words(c)]
     if len(by_last) == 1:
         return by_last[0]

@@ -45,7 +45,7 @@ NOT_NAMES = {
 PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "through", "towards", "toward"}
 NARRATOR_NAME = "Narrator"
 # Vocatives next to "I said" lines needed to give the narrator a name from the cast.
-MIN_NARRATOR_VOTES = 5
+MIN_NARRATOR_VOTES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,17 +363,20 @@ def _narrator(
     if first_person < 10 or first_person < 0.01 * narration_words:
         return None
     verbs = speech_verbs()
+    narrator_paragraphs = {
+        parse.sentences[token.sentence].paragraph_index
+        for token in tokens
+        if token.text == "I"
+        and token.in_quote is None
+        and token.dep == "nsubj"
+        and tokens[token.head].text.lower() in verbs
+    }
+    # Others address the narrator in the paragraphs around the narrator's own tagged lines.
     vocative_votes: Counter[CharacterId] = Counter()
-    for token in tokens:
-        if (
-            token.text == "I"
-            and token.in_quote is None
-            and token.dep == "nsubj"
-            and tokens[token.head].text.lower() in verbs
-        ):
-            sentence = parse.sentences[token.sentence]
-            paragraph = sentence.paragraph_index
-            _count_nearby_vocatives(parse, by_token, paragraph, vocative_votes)
+    for paragraph in narrator_paragraphs:
+        for neighbour in (paragraph - 1, paragraph + 1):
+            if neighbour not in narrator_paragraphs:
+                _count_nearby_vocatives(parse, by_token, neighbour, vocative_votes)
     ranked = vocative_votes.most_common(2)
     if ranked:
         best, votes = ranked[0]
@@ -388,18 +391,24 @@ def _count_nearby_vocatives(
 ) -> None:
     starts = parse.paragraph_token_starts
     tokens = parse.tokens
-    for neighbour in (paragraph - 1, paragraph + 1):
-        if not 0 <= neighbour < len(starts):
+    if not 0 <= paragraph < len(starts):
+        return
+    end = starts[paragraph + 1] if paragraph + 1 < len(starts) else len(tokens)
+    seen: set[CharacterId] = set()
+    index = starts[paragraph]
+    while index < end:
+        owner = by_token.get(index)
+        if owner is None:
+            index += 1
             continue
-        end = starts[neighbour + 1] if neighbour + 1 < len(starts) else len(tokens)
-        seen: set[CharacterId] = set()
-        for index in range(starts[neighbour], end):
-            owner = by_token.get(index)
-            if (
-                owner is not None
-                and owner not in seen
-                and tokens[index].in_quote is not None
-                and _is_vocative(tokens, index, index)
-            ):
-                seen.add(owner)
-                votes[owner] += 1
+        last = index
+        while last + 1 < end and by_token.get(last + 1) == owner:
+            last += 1
+        if (
+            owner not in seen
+            and tokens[index].in_quote is not None
+            and _is_vocative(tokens, index, last)
+        ):
+            seen.add(owner)
+            votes[owner] += 1
+        index = last + 1

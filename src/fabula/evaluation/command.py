@@ -1,0 +1,191 @@
+"""``fabula eval pdnc DIR``: run fabula over PDNC novels and print the scores.
+
+Registered in ``cli.py`` with ``main.add_command(eval_command)``. Novels run in worker
+processes when ``--jobs`` > 1; results are printed and written in corpus order regardless.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import operator
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from functools import partial, reduce
+from pathlib import Path
+
+import click
+
+from fabula.errors import InputError
+from fabula.evaluation.pdnc import gold_cast, list_novels, read_novel
+from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
+from fabula.pipeline import analyze
+
+_COLUMNS = (
+    ("novel", 30),
+    ("gold", 6),
+    ("recall", 7),
+    ("speaker", 8),
+    ("explicit", 9),
+    ("anaphor", 8),
+    ("implicit", 9),
+    ("addr F1", 8),
+    ("unmapped", 9),
+    ("seconds", 8),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NovelRun:
+    score: NovelScore
+    seconds: float  # time spent in fabula.analyze only, not reading or scoring
+
+
+def evaluate_novel(corpus_dir: Path, name: str, *, use_gold_cast: bool = False) -> NovelRun:
+    """Analyse one PDNC novel with fabula and score it (runs in a worker process)."""
+    novel = read_novel(corpus_dir, name)
+    started = time.perf_counter()
+    story = analyze(novel.text, cast=gold_cast(novel) if use_gold_cast else None)
+    seconds = time.perf_counter() - started
+    return NovelRun(score_story(story, novel), seconds)
+
+
+@click.group("eval")
+def eval_command() -> None:
+    """Score fabula against annotated corpora."""
+
+
+@eval_command.command("pdnc")
+@click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--gold-cast", is_flag=True, help="Give fabula the gold character list as its known cast."
+)
+@click.option(
+    "--novel", "novels", multiple=True, metavar="NAME", help="Only this novel folder (repeatable)."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Novels in parallel."
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every score, character mapping and per-quote result here.",
+)
+def pdnc_command(
+    corpus_dir: Path, gold_cast: bool, novels: tuple[str, ...], jobs: int, json_path: Path | None
+) -> None:
+    """Score speaker and addressee attribution on the PDNC corpus at DIR."""
+    names = _select_novels(corpus_dir, novels)
+    click.echo(_row(name for name, _ in _COLUMNS))
+    runs: list[NovelRun] = []
+    for run in _run_all(corpus_dir, names, use_gold_cast=gold_cast, jobs=jobs):
+        runs.append(run)
+        click.echo(_novel_row(run))
+
+    micro = reduce(operator.add, (r.score.metrics for r in runs))
+    macro = macro_average([r.score.metrics for r in runs])
+    seconds = sum(r.seconds for r in runs)
+    click.echo(_summary_row("micro (all quotes)", micro, micro.rates(), seconds))
+    click.echo(_summary_row("macro (per novel)", micro, macro, seconds))
+    if json_path is not None:
+        json_path.write_text(
+            json.dumps(_report(corpus_dir, gold_cast, runs, micro, macro), indent=2) + "\n",
+            encoding="utf-8",
+        )
+
+
+def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
+    if not corpus_dir.is_dir():
+        raise InputError(f"PDNC folder not found: {corpus_dir}")
+    available = list_novels(corpus_dir)
+    if unknown := sorted(set(wanted) - set(available)):
+        raise InputError(f"no such PDNC novel(s): {', '.join(unknown)}")
+    if not available:
+        raise InputError(f"no novels under {corpus_dir / 'data'}")
+    return tuple(n for n in available if n in wanted) if wanted else available
+
+
+def _run_all(
+    corpus_dir: Path, names: Sequence[str], *, use_gold_cast: bool, jobs: int
+) -> Iterator[NovelRun]:
+    work = partial(evaluate_novel, corpus_dir, use_gold_cast=use_gold_cast)
+    if jobs == 1:
+        yield from map(work, names)
+        return
+    # "spawn": a forked worker would inherit the parent's threads and any loaded model state.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield from pool.map(work, names)
+
+
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{100 * rate:.1f}"
+
+
+def _row(cells: Iterable[object]) -> str:
+    return " ".join(
+        str(cell).ljust(width) if i == 0 else str(cell).rjust(width)
+        for i, (cell, (_, width)) in enumerate(zip(cells, _COLUMNS, strict=True))
+    )
+
+
+def _rate_cells(rates: dict[str, float | None]) -> list[str]:
+    keys = ("quote_recall", "speaker", "speaker_explicit", "speaker_anaphoric")
+    keys += ("speaker_implicit", "addressee_f1")
+    return [_percent(rates[k]) for k in keys]
+
+
+def _novel_row(run: NovelRun) -> str:
+    metrics = run.score.metrics
+    return _row(
+        [
+            run.score.novel,
+            metrics.speaker.total,
+            *_rate_cells(metrics.rates()),
+            metrics.unmapped_speaking_characters,
+            f"{run.seconds:.1f}",
+        ]
+    )
+
+
+def _summary_row(
+    label: str, totals: Metrics, rates: dict[str, float | None], seconds: float
+) -> str:
+    return _row(
+        [
+            label,
+            totals.speaker.total,
+            *_rate_cells(rates),
+            totals.unmapped_speaking_characters,
+            f"{seconds:.1f}",
+        ]
+    )
+
+
+def _report(
+    corpus_dir: Path,
+    use_gold_cast: bool,
+    runs: Sequence[NovelRun],
+    micro: Metrics,
+    macro: dict[str, float | None],
+) -> dict:
+    return {
+        "corpus": str(corpus_dir),
+        "gold_cast": use_gold_cast,
+        "micro": {"rates": micro.rates(), "counts": asdict(micro)},
+        "macro": {"rates": macro},
+        "novels": [
+            {
+                "novel": run.score.novel,
+                "seconds": round(run.seconds, 3),
+                "rates": run.score.metrics.rates(),
+                "counts": asdict(run.score.metrics),
+                "character_map": dict(run.score.character_map),
+                "quotes": [asdict(q) for q in run.score.quotes],
+            }
+            for run in runs
+        ],
+    }
