@@ -35,6 +35,9 @@ REQUIRES = {"parse", "quotes", "scenes", "characters", "mentions"}
 PRODUCES = {"speakers"}
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+NOMINAL_MODIFIERS = {"det", "poss", "amod", "compound"}
+# A description ("her father") seen this often is resolved to whom it usually means.
+MIN_DESCRIPTION_VOTES = 2
 FEMALE_NOUNS = {
     "wife", "lady", "woman", "girl", "mother", "sister", "aunt", "daughter", "niece", "widow",
     "queen", "duchess", "maid", "mistress", "hostess", "grandmother", "governess", "bride",
@@ -50,6 +53,8 @@ MALE_NOUNS = {
 INTRODUCING_PUNCTUATION = {",", ":", "--", "—", "-", ";", ",--", ":--"}
 # A narration paragraph longer than this (in words) ends a run of dialogue.
 RUN_BREAK_WORDS = 80
+# How many turns back alternation looks for the other party of a conversation.
+MAX_ALTERNATION_REACH = 6
 # Alternation read backwards from a later anchor must be this many turns closer to win:
 # a tagged line after an untagged stretch is often a third person joining in.
 BACKWARD_HANDICAP = 2
@@ -98,6 +103,15 @@ def attribute_speakers(
     turns = _turns(quote_spans, context)
     for run in _runs(turns, context, scenes):
         _fill_run(run, context, per_quote)
+    described = _resolve_descriptions(turns, context, per_quote)
+    if described:
+        # Second pass: the described speakers now anchor the turn-taking around them.
+        context.described = described
+        context.speakers_so_far = []
+        per_quote[:] = [(None, None, QuoteType.IMPLICIT)] * len(quote_spans)
+        turns = _turns(quote_spans, context)
+        for run in _runs(turns, context, scenes):
+            _fill_run(run, context, per_quote)
 
     attributions: list[Attribution] = []
     for turn in turns:
@@ -146,6 +160,9 @@ class _Context:
         self.vocatives = cast.vocatives
         self.speakers_so_far: list[CharacterId] = []
         self.run_speakers: list[CharacterId | None] = []  # turns so far in this run
+        # quote index -> (description, its gender, best guess from the context alone)
+        self.nominals: dict[int, tuple[str, str, CharacterId | None]] = {}
+        self.described: dict[int, CharacterId] = {}  # their speakers, once decided
 
     def _quote_token_ranges(self) -> list[tuple[int, int]]:
         ranges = [(-1, -1)] * len(self.quote_spans)
@@ -289,12 +306,29 @@ class _Context:
                 owner = self.cast.by_token.get(index)
                 if owner is not None:
                     return owner, "name_tag", QuoteType.EXPLICIT
+        if quote_index in self.described:
+            return self.described[quote_index], "nominal_tag", QuoteType.ANAPHORIC
         gender = "she" if word in FEMALE_NOUNS else "he" if word in MALE_NOUNS else None
         if gender is not None:
-            speaker = self.resolve_gendered(gender, quote_index, subject, avoid_previous=True)
-            if speaker is not None:
-                return speaker, "nominal_tag", QuoteType.ANAPHORIC
+            # Decided later, once the whole text shows whom this description usually means.
+            fallback = self.resolve_gendered(gender, quote_index, subject, avoid_previous=True)
+            self.nominals[quote_index] = (self._phrase(subject), gender, fallback)
         return None, None, QuoteType.ANAPHORIC
+
+    def _phrase(self, head: int) -> str:
+        """ "her father", "the old man": the head noun with its determiners and adjectives.
+
+        A possessive pronoun is replaced by whom it refers to, so Ann's "her sister" and
+        Bea's "her sister" are different descriptions.
+        """
+        words = []
+        for index in range(max(0, head - 3), head):
+            token = self.tokens[index]
+            if token.head != head or token.dep not in NOMINAL_MODIFIERS:
+                continue
+            owner = self.pronoun_owner.get(token.char_start) if token.dep == "poss" else None
+            words.append(f"<{owner}>" if owner else token.text.lower())
+        return " ".join([*words, self.tokens[head].text.lower()])
 
     def resolve_gendered(
         self, gender: str, quote_index: int, token_index: int, *, avoid_previous: bool = False
@@ -344,6 +378,41 @@ class _Context:
                 if owner is not None and owner not in seen:
                     seen.append(owner)
         return seen
+
+
+def _resolve_descriptions(
+    turns: list[_Turn], context: _Context, per_quote: list
+) -> dict[int, CharacterId]:
+    """Tags like "said her father": the character the conversation implies most often.
+
+    Each such turn first got a speaker by turn-taking alone; the description then goes to the
+    character those guesses agree on across the text, which is usually one person per novel.
+    """
+    votes: dict[str, Counter[CharacterId]] = {}
+    described: list[tuple[_Turn, int]] = []
+    for turn in turns:
+        for quote_index in turn.quotes:
+            if quote_index in context.nominals and per_quote[quote_index][0] is None:
+                phrase, gender, _ = context.nominals[quote_index]
+                described.append((turn, quote_index))
+                if turn.speaker is not None and context.genders.get(turn.speaker) in (
+                    gender,
+                    None,
+                ):
+                    votes.setdefault(phrase, Counter())[turn.speaker] += 1
+    speakers: dict[int, CharacterId] = {}
+    for turn, quote_index in described:
+        phrase, gender, fallback = context.nominals[quote_index]
+        ranked = votes.get(phrase, Counter()).most_common(1)
+        if ranked and ranked[0][1] >= MIN_DESCRIPTION_VOTES:
+            speaker = ranked[0][0]
+        elif turn.speaker is not None and context.genders.get(turn.speaker) in (gender, None):
+            speaker = turn.speaker
+        else:
+            speaker = fallback
+        if speaker is not None:
+            speakers[quote_index] = speaker
+    return speakers
 
 
 def _first_sentence(tokens: tuple[Token, ...], indices: list[int]) -> list[int]:
@@ -434,18 +503,32 @@ def _fill_run(run: list[_Turn], context: _Context, per_quote: list) -> None:
     for position in range(count - 1, -1, -1):
         if known[position] is None:
             backward[position] = _alternate(run, known, backward, position, +1)
+    final: list[tuple[CharacterId | None, int]] = []
     for position, turn in enumerate(run):
-        if turn.speaker is None:
-            (f_speaker, f_distance), (b_speaker, b_distance) = forward[position], backward[position]
-            speaker = f_speaker if f_distance <= b_distance + BACKWARD_HANDICAP else b_speaker
-            speaker = speaker or f_speaker or b_speaker
-            evidence = "alternation"
-            if speaker is None:
-                speaker = _salient_other(run, position, context)
-                evidence = "salience"
-            turn.speaker, turn.evidence = speaker, evidence if speaker else None
+        if turn.speaker is not None:
+            final.append((turn.speaker, 0))
+            continue
+        (f_speaker, f_distance), (b_speaker, b_distance) = forward[position], backward[position]
+        speaker = f_speaker if f_distance <= b_distance + BACKWARD_HANDICAP else b_speaker
+        final.append((speaker or f_speaker or b_speaker, 50))
+    # Turns still open follow the ones just decided, so one guess carries the alternation.
+    decided = [speaker for speaker, _ in final]
+    for position, turn in enumerate(run):
         if turn.speaker is not None:
             context.speakers_so_far.append(turn.speaker)
+            continue
+        evidence = "alternation"
+        speaker = decided[position]
+        if speaker is None:
+            speaker, _ = _alternate(run, decided, final, position, -1)
+        if speaker is None:
+            speaker = _salient_other(run, position, context)
+            evidence = "salience"
+        decided[position] = speaker
+        final[position] = (speaker, 50)
+        turn.speaker, turn.evidence = speaker, evidence if speaker else None
+        if speaker is not None:
+            context.speakers_so_far.append(speaker)
 
 
 def _alternate(run, known, guesses, position: int, step: int) -> tuple[CharacterId | None, int]:
@@ -464,6 +547,13 @@ def _alternate(run, known, guesses, position: int, step: int) -> tuple[Character
 
     one, one_distance = at(position + step)
     two, two_distance = at(position + 2 * step)
+    if one is not None and two is None:
+        # The other party may have last spoken further back: "A, ?, A" still means B.
+        for reach in range(3, MAX_ALTERNATION_REACH + 1):
+            other, other_distance = at(position + reach * step)
+            if other is not None and other != one:
+                two, two_distance = other, other_distance + reach
+                break
     # A vocative naming the expected speaker contradicts it: people don't address themselves.
     if one is not None and two is not None and one != two and two not in run[position].vocatives:
         return two, min(one_distance, two_distance) + 1

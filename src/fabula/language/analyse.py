@@ -2,7 +2,8 @@
 
 Paragraphs go through ``nlp.pipe`` one by one (never the whole book as one ``Doc``: spaCy's
 ``max_length`` guards memory), and each token's offsets are shifted back to book positions.
-Hard line breaks inside a paragraph are parsed as spaces: same length, so offsets still hold.
+What the parser reads is rewritten to the same length (see ``_for_parser``), so offsets hold;
+each token's text is taken from the book itself.
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ def parse_text(
     >>> # "Hi," said Ann.  ->  tokens '"', 'Hi', ',', '"' (in quote 0), 'said', 'Ann', '.'
     """
     nlp = load_spacy()
-    paragraph_texts = [
-        text[p.char_start : p.char_end].replace("\n", " ").replace("\t", " ") for p in paragraphs
-    ]
+    paragraph_texts = [_for_parser(text[p.char_start : p.char_end]) for p in paragraphs]
     processes = settings.parse_processes if len(text) >= settings.parallel_parse_min_chars else 1
     quote_starts = [q.char_start for q in quote_spans]
 
@@ -50,12 +49,13 @@ def parse_text(
                 if token.is_space:
                     continue
                 start = offset + token.idx
+                end = start + len(token.text)
                 tokens.append(
                     Token(
                         index=len(tokens),
                         char_start=start,
-                        char_end=start + len(token.text),
-                        text=token.text,
+                        char_end=end,
+                        text=text[start:end],
                         pos=token.pos_,
                         tag=token.tag_,
                         dep=token.dep_,
@@ -69,6 +69,15 @@ def parse_text(
                     Sentence(sentence_index, sentence_first, len(tokens), paragraph.index)
                 )
     return Parse(tuple(tokens), tuple(sentences), tuple(paragraph_token_starts))
+
+
+def _for_parser(paragraph: str) -> str:
+    """Same-length text the tagger reads better.
+
+    Hard line breaks become spaces, and the typewriter dash "--" becomes " —": spaCy does not
+    split 'Jane.--"I' or 'sure?--is', which hides the speech tag inside one token.
+    """
+    return paragraph.replace("\n", " ").replace("\t", " ").replace("--", " —")
 
 
 def _book_token_indices(doc, first: int) -> dict[int, int]:
