@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from fabula.cast.aliases import normalise_name
 from fabula.cast.names import Cast
 from fabula.language.lexicon import (
     FIRST_PERSON,
@@ -36,6 +37,10 @@ PRODUCES = {"speakers"}
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 NOMINAL_MODIFIERS = {"det", "poss", "amod", "compound"}
+# Weights of a name earlier in the tag's paragraph when resolving "she said": as the subject
+# of its sentence ("Greta picked up the cards. 'Now,' she said.") or anywhere else.
+SAME_PARAGRAPH_SUBJECT = 5.0
+SAME_PARAGRAPH_NAME = 2.5
 # A description ("her father") seen this often is resolved to whom it usually means.
 MIN_DESCRIPTION_VOTES = 2
 FEMALE_NOUNS = {
@@ -145,7 +150,9 @@ class _Context:
         self.quote_spans = quote_spans
         self.cast = cast
         self.genders = {c.id: c.gender for c in cast.characters}
-        self.names = {c.id: c for c in cast.characters}
+        self.name_lookup = {
+            normalise_name(name): c.id for c in cast.characters for name in (c.name, *c.aliases)
+        }
         self.verbs = speech_verbs()
         self.quote_tokens = self._quote_token_ranges()
         self.pronoun_owner = {
@@ -239,7 +246,8 @@ class _Context:
         previous = self.paragraph_tokens(paragraph - 1)
         if not previous or self.tokens[previous.stop - 1].in_quote is not None:
             return []
-        if self.tokens[previous.stop - 1].text not in INTRODUCING_PUNCTUATION:
+        last = self.tokens[previous.stop - 1].text
+        if last not in INTRODUCING_PUNCTUATION and not last[-1:].isalpha():
             return []
         return _last_sentence(self.tokens, list(previous))
 
@@ -306,6 +314,9 @@ class _Context:
                 owner = self.cast.by_token.get(index)
                 if owner is not None:
                     return owner, "name_tag", QuoteType.EXPLICIT
+        named = self._described_by_name(subject)
+        if named is not None:
+            return named, "name_tag", QuoteType.ANAPHORIC
         if quote_index in self.described:
             return self.described[quote_index], "nominal_tag", QuoteType.ANAPHORIC
         gender = "she" if word in FEMALE_NOUNS else "he" if word in MALE_NOUNS else None
@@ -314,6 +325,20 @@ class _Context:
             fallback = self.resolve_gendered(gender, quote_index, subject, avoid_previous=True)
             self.nominals[quote_index] = (self._phrase(subject), gender, fallback)
         return None, None, QuoteType.ANAPHORIC
+
+    def _described_by_name(self, head: int) -> CharacterId | None:
+        """A description that is some character's name: "the policeman", "one old labourer"."""
+        first = head
+        while first > max(0, head - 4) and self.tokens[first - 1].head == head and (
+            self.tokens[first - 1].dep in NOMINAL_MODIFIERS | {"nummod"}
+        ):
+            first -= 1
+        words = [self.tokens[i].text for i in range(first, head + 1)]
+        for start in range(len(words)):
+            owner = self.name_lookup.get(normalise_name(" ".join(words[start:])))
+            if owner is not None:
+                return owner
+        return None
 
     def _phrase(self, head: int) -> str:
         """ "her father", "the old man": the head noun with its determiners and adjectives.
@@ -346,7 +371,8 @@ class _Context:
                 break
             owner = self.cast.by_token.get(index)
             if owner is not None and self.tokens[index].in_quote is None:
-                candidates[owner] += 3.0
+                is_subject = self.tokens[index].dep in SUBJECT_DEPS
+                candidates[owner] += SAME_PARAGRAPH_SUBJECT if is_subject else SAME_PARAGRAPH_NAME
         recent = [s for s in self.run_speakers[-3:] if s is not None]
         if recent:
             previous = recent[-1]
