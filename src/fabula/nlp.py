@@ -1,10 +1,13 @@
-"""The only place a spaCy model is loaded."""
+"""The only place models are loaded: the spaCy pipeline and fabula's own trained weights."""
 
 from __future__ import annotations
 
 import functools
 import importlib
+import json
+from importlib import resources
 
+from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 
 # The official package wins when present; the republished one is what pyproject pins.
@@ -26,3 +29,26 @@ def load_spacy():
     raise ConfigError(
         "no English spaCy model is installed; install the project with its pinned dependencies"
     )
+
+
+SPEAKER_RANKER_FILE = "speaker_ranker.json"
+
+
+@functools.cache
+def load_speaker_ranker(name: str) -> SpeakerRanker:
+    """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
+    text = resources.files("fabula.data").joinpath(SPEAKER_RANKER_FILE).read_text("utf-8")
+    shipped = json.loads(text)
+    if tuple(shipped["features"]) != FEATURES:
+        raise ConfigError(f"{SPEAKER_RANKER_FILE} was trained on other features; retrain it")
+    if name not in shipped["models"]:
+        known = ", ".join(sorted(shipped["models"]))
+        raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
+    return SpeakerRanker(tuple(shipped["models"][name]["weights"]))
+
+
+def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
+    """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
+    text = resources.files("fabula.data").joinpath(SPEAKER_RANKER_FILE).read_text("utf-8")
+    models = json.loads(text)["models"]
+    return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from fabula.analysis.counts import count_characters
 from fabula.attribution.addressees import find_addressees
-from fabula.attribution.speakers import attribute_speakers
+from fabula.attribution.speakers import CandidateSink, attribute_speakers
 from fabula.cast.names import find_cast
 from fabula.coreference.pronouns import resolve_pronouns
 from fabula.language.analyse import parse_text
@@ -22,6 +22,7 @@ from fabula.model import (
     SourceText,
     Story,
 )
+from fabula.nlp import load_speaker_ranker
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.segmentation.scenes import find_scenes
@@ -43,8 +44,12 @@ def analyze_source(
     cast: Sequence[KnownCharacter] | None = None,
     *,
     settings: Settings = DEFAULT_SETTINGS,
+    speaker_candidates: CandidateSink | None = None,
 ) -> Story:
-    """Analyse a read source; reading notes become the story's first diagnostics."""
+    """Analyse a read source; reading notes become the story's first diagnostics.
+
+    ``speaker_candidates`` sees the speaker ranker's candidates (for training it).
+    """
     text = source.text
     paragraphs = find_paragraphs(text)
     scenes = find_scenes(text, paragraphs)
@@ -55,7 +60,17 @@ def analyze_source(
     mentions = tuple(
         sorted(found_cast.mentions + pronoun_mentions, key=lambda m: (m.char_start, m.char_end))
     )
-    attributions = attribute_speakers(text, parse, quote_spans, scenes, found_cast, mentions)
+    ranker = load_speaker_ranker(settings.speaker_ranker) if settings.speaker_ranker else None
+    attributions = attribute_speakers(
+        text,
+        parse,
+        quote_spans,
+        scenes,
+        found_cast,
+        mentions,
+        ranker=ranker,
+        on_candidates=speaker_candidates,
+    )
     attributions = find_addressees(text, parse, quote_spans, scenes, found_cast, attributions)
 
     quote_ids = [QuoteId(f"q{i}") for i in range(len(quote_spans))]

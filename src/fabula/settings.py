@@ -14,6 +14,10 @@ class Settings:
     parse_processes: int = 2
     # A quotation below this confidence is flagged as uncertain in reports.
     low_confidence: float = 0.5
+    # Which trained speaker ranker to use from fabula/data/speaker_ranker.json ("all" is
+    # trained on every PDNC novel; "foldN" leaves some out, for honest evaluation); None
+    # keeps the rules' decisions.
+    speaker_ranker: str | None = "all"
 
 
 DEFAULT_SETTINGS = Settings()

@@ -10,9 +10,12 @@ Three layers, most reliable first:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from fabula.attribution.ranker import Candidate, SpeakerRanker, feature_vector
 from fabula.cast.aliases import normalise_name
 from fabula.cast.names import Cast
 from fabula.language.lexicon import (
@@ -36,6 +39,11 @@ REQUIRES = {"parse", "quotes", "scenes", "characters", "mentions"}
 PRODUCES = {"speakers"}
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Evidence that fixes a turn's speaker; the ranker re-decides every other turn.
+FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
+# How many turns either side the ranker looks at for candidate speakers.
+CANDIDATE_TURNS = 4
+CandidateSink = Callable[[list[int], list[Candidate]], None]
 NOMINAL_MODIFIERS = {"det", "poss", "amod", "compound"}
 # Weights of a name earlier in the tag's paragraph when resolving "she said": as the subject
 # of its sentence ("Greta picked up the cards. 'Now,' she said.") or anywhere else.
@@ -87,6 +95,7 @@ class _Turn:
     evidence: str | None = None
     type: QuoteType = QuoteType.IMPLICIT
     vocatives: tuple[CharacterId, ...] = ()
+    confidence: float | None = None  # the ranker's probability, when it decided the turn
 
 
 def attribute_speakers(
@@ -96,8 +105,15 @@ def attribute_speakers(
     scenes: tuple[Scene, ...],
     cast: Cast,
     mentions: tuple[Mention, ...],
+    *,
+    ranker: SpeakerRanker | None = None,
+    on_candidates: CandidateSink | None = None,
 ) -> tuple[Attribution, ...]:
-    """Attribute each quotation to a character (or ``None`` when nothing supports a guess)."""
+    """Attribute each quotation to a character (or ``None`` when nothing supports a guess).
+
+    ``ranker`` re-decides the turns no name tag fixes; ``on_candidates`` receives each such
+    turn's quotation indices and candidates (the training script collects them).
+    """
     if not quote_spans:
         return ()
     context = _Context(parse, quote_spans, cast, mentions)
@@ -106,7 +122,8 @@ def attribute_speakers(
     ] * len(quote_spans)
 
     turns = _turns(quote_spans, context)
-    for run in _runs(turns, context, scenes):
+    runs = list(_runs(turns, context, scenes))
+    for run in runs:
         _fill_run(run, context, per_quote)
     described = _resolve_descriptions(turns, context, per_quote)
     if described:
@@ -115,8 +132,11 @@ def attribute_speakers(
         context.speakers_so_far = []
         per_quote[:] = [(None, None, QuoteType.IMPLICIT)] * len(quote_spans)
         turns = _turns(quote_spans, context)
-        for run in _runs(turns, context, scenes):
+        runs = list(_runs(turns, context, scenes))
+        for run in runs:
             _fill_run(run, context, per_quote)
+    if ranker is not None or on_candidates is not None:
+        _rerank(runs, context, per_quote, ranker, on_candidates)
 
     attributions: list[Attribution] = []
     for turn in turns:
@@ -125,11 +145,14 @@ def attribute_speakers(
             if speaker is None:
                 speaker, evidence = turn.speaker, turn.evidence
                 quote_type = QuoteType.IMPLICIT if evidence != "paragraph" else turn.type
+            confidence = CONFIDENCE.get(evidence or "", 0.0)
+            if turn.confidence is not None:
+                confidence = turn.confidence
             attributions.append(
                 Attribution(
                     speaker=speaker,
                     type=quote_type,
-                    confidence=CONFIDENCE.get(evidence or "", 0.0) if speaker else 0.0,
+                    confidence=round(confidence, 3) if speaker else 0.0,
                 )
             )
     return tuple(attributions)
@@ -170,6 +193,8 @@ class _Context:
         # quote index -> (description, its gender, best guess from the context alone)
         self.nominals: dict[int, tuple[str, str, CharacterId | None]] = {}
         self.described: dict[int, CharacterId] = {}  # their speakers, once decided
+        self.tag_pronouns: dict[int, tuple[str, int]] = {}  # quote -> (gender, pronoun token)
+        self.mention_counts = Counter(cast.by_token.values())
 
     def _quote_token_ranges(self) -> list[tuple[int, int]]:
         ranges = [(-1, -1)] * len(self.quote_spans)
@@ -302,6 +327,7 @@ class _Context:
             return None, None, QuoteType.IMPLICIT
         gender = PERSONAL_PRONOUN_GENDER.get(word)
         if gender is not None:
+            self.tag_pronouns[quote_index] = (gender, subject)
             speaker = self.resolve_gendered(gender, quote_index, subject)
             if speaker is not None:
                 return speaker, ("pronoun_tag" if tag else "beat"), QuoteType.ANAPHORIC
@@ -329,8 +355,10 @@ class _Context:
     def _described_by_name(self, head: int) -> CharacterId | None:
         """A description that is some character's name: "the policeman", "one old labourer"."""
         first = head
-        while first > max(0, head - 4) and self.tokens[first - 1].head == head and (
-            self.tokens[first - 1].dep in NOMINAL_MODIFIERS | {"nummod"}
+        while (
+            first > max(0, head - 4)
+            and self.tokens[first - 1].head == head
+            and (self.tokens[first - 1].dep in NOMINAL_MODIFIERS | {"nummod"})
         ):
             first -= 1
         words = [self.tokens[i].text for i in range(first, head + 1)]
@@ -599,3 +627,181 @@ def _salient_other(run: list[_Turn], position: int, context: _Context) -> Charac
         if owner != previous and owner not in run[position].vocatives:
             return owner
     return None
+
+
+def _rerank(
+    runs: list[list[_Turn]],
+    context: _Context,
+    per_quote: list,
+    ranker: SpeakerRanker | None,
+    on_candidates: CandidateSink | None,
+) -> None:
+    """Let the ranker re-decide every turn that no name or "I" tag fixes."""
+    for run in runs:
+        decided = [turn.speaker for turn in run]
+        fixed = [_turn_evidence(turn, per_quote) in FIXED_EVIDENCE for turn in run]
+        for position, turn in enumerate(run):
+            if fixed[position]:
+                continue
+            candidates = _candidates(run, position, decided, fixed, context, per_quote)
+            if not candidates:
+                continue
+            if on_candidates is not None:
+                on_candidates(turn.quotes, candidates)
+            if ranker is None:
+                continue
+            probabilities = ranker.probabilities(candidates)
+            best = max(range(len(candidates)), key=probabilities.__getitem__)
+            turn.speaker = candidates[best].character
+            turn.confidence = probabilities[best]
+            for quote_index in turn.quotes:
+                if per_quote[quote_index][0] is not None:
+                    per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
+
+
+def _turn_evidence(turn: _Turn, per_quote: list) -> str | None:
+    """The tag evidence behind a turn (its first tagged quote), else how it was guessed."""
+    for quote_index in turn.quotes:
+        if per_quote[quote_index][0] is not None:
+            return per_quote[quote_index][1]
+    return turn.evidence
+
+
+RULE_FEATURE = {
+    "alternation": "rule_alternation",
+    "salience": "rule_salience",
+    "pronoun_tag": "rule_pronoun",
+    "nominal_tag": "rule_description",
+    "beat": "rule_beat",
+}
+
+
+def _candidates(
+    run: list[_Turn],
+    position: int,
+    decided: list[CharacterId | None],
+    fixed: list[bool],
+    context: _Context,
+    per_quote: list,
+) -> list[Candidate]:
+    """The plausible speakers of one turn, each with its features."""
+    turn = run[position]
+
+    def at(offset: int) -> CharacterId | None:
+        index = position + offset
+        return decided[index] if 0 <= index < len(run) else None
+
+    def tagged(offset: int) -> bool:
+        index = position + offset
+        return 0 <= index < len(run) and fixed[index]
+
+    paragraph = turn.paragraph
+    paragraph_subjects, paragraph_names = _narration_names(context, [paragraph])
+    gap_start = run[position - 1].paragraph + 1 if position > 0 else max(0, paragraph - 1)
+    gap_subjects, gap_names = _narration_names(context, list(range(gap_start, paragraph)))
+    recent = context._recent_names(paragraph, 4)
+
+    pool: list[CharacterId] = []
+    for offset in range(-CANDIDATE_TURNS, CANDIDATE_TURNS + 1):
+        pool.append(at(offset))
+    for offset in (-1, 1):
+        if 0 <= position + offset < len(run):
+            pool.extend(run[position + offset].vocatives)
+    pool.extend(paragraph_subjects + paragraph_names + gap_subjects + gap_names + recent[:4])
+    pool.append(context.cast.narrator)
+    quote_indices = turn.quotes
+    pronoun = next(
+        (context.tag_pronouns[q] for q in quote_indices if q in context.tag_pronouns), None
+    )
+    described = next((context.described[q] for q in quote_indices if q in context.described), None)
+    pool.append(described)
+    pronoun_owner = (
+        context.pronoun_owner.get(context.tokens[pronoun[1]].char_start) if pronoun else None
+    )
+    first_person = any(_has_first_person(context, q) for q in quote_indices)
+    evidence = _turn_evidence(turn, per_quote)
+    total_mentions = max(1, sum(context.mention_counts.values()))
+
+    candidates: list[Candidate] = []
+    seen: set[CharacterId] = set()
+    for character in pool:
+        if character is None or character in seen or character in turn.vocatives:
+            continue
+        seen.add(character)
+        gender = context.genders.get(character)
+        if pronoun is not None and gender not in (pronoun[0], None):
+            continue
+        active: dict[str, float] = {}
+        if character == decided[position]:
+            active["rule"] = 1.0
+            if evidence in RULE_FEATURE:
+                active[RULE_FEATURE[evidence]] = 1.0
+        if character == at(-1):
+            active["previous"] = 1.0
+            active["previous_tagged"] = float(tagged(-1))
+        if character == at(-2) and at(-2) != at(-1):
+            active["two_back"] = 1.0
+            active["two_back_tagged"] = float(tagged(-2))
+        if character == at(1):
+            active["next"] = 1.0
+            active["next_tagged"] = float(tagged(1))
+        if character == at(2) and at(2) != at(1):
+            active["two_ahead"] = 1.0
+            active["two_ahead_tagged"] = float(tagged(2))
+        if position > 0 and character in run[position - 1].vocatives:
+            active["addressed_before"] = 1.0
+        if position + 1 < len(run) and character in run[position + 1].vocatives:
+            active["addressed_after"] = 1.0
+        if character in paragraph_subjects:
+            active["paragraph_subject"] = 1.0
+        elif character in paragraph_names:
+            active["paragraph_name"] = 1.0
+        if character in gap_subjects:
+            active["gap_subject"] = 1.0
+        elif character in gap_names:
+            active["gap_name"] = 1.0
+        if character in recent:
+            active["recency"] = 1.0 / (1 + recent.index(character))
+        active["run_share"] = sum(1 for s in decided if s == character) / len(run)
+        active["prominence"] = (
+            math.log1p(1000 * context.mention_counts[character] / total_mentions) / 7
+        )
+        if pronoun is not None:
+            if gender == pronoun[0]:
+                active["pronoun_gender"] = 1.0
+            else:
+                active["pronoun_unknown_gender"] = 1.0
+            if character == pronoun_owner:
+                active["pronoun_resolved"] = 1.0
+        if character == context.cast.narrator:
+            active["narrator"] = 1.0
+            active["narrator_first_person"] = float(first_person)
+        candidates.append(Candidate(character, feature_vector(active)))
+    return candidates
+
+
+def _narration_names(
+    context: _Context, paragraphs: list[int]
+) -> tuple[list[CharacterId], list[CharacterId]]:
+    """Characters named in the narration of these paragraphs: as subjects, and otherwise."""
+    subjects: list[CharacterId] = []
+    others: list[CharacterId] = []
+    for paragraph in paragraphs:
+        for index in context.paragraph_tokens(paragraph):
+            token = context.tokens[index]
+            owner = context.cast.by_token.get(index)
+            if owner is None or token.in_quote is not None:
+                continue
+            if token.dep in SUBJECT_DEPS:
+                if owner not in subjects:
+                    subjects.append(owner)
+            elif owner not in others:
+                others.append(owner)
+    return subjects, others
+
+
+def _has_first_person(context: _Context, quote_index: int) -> bool:
+    first, last = context.quote_tokens[quote_index]
+    return first >= 0 and any(
+        context.tokens[i].text in ("I", "me", "my") for i in range(first, last + 1)
+    )

@@ -21,7 +21,9 @@ import click
 from fabula.errors import InputError
 from fabula.evaluation.pdnc import gold_cast, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
+from fabula.nlp import speaker_ranker_folds
 from fabula.pipeline import analyze
+from fabula.settings import Settings
 
 _COLUMNS = (
     ("novel", 30),
@@ -46,10 +48,19 @@ class NovelRun:
 def evaluate_novel(corpus_dir: Path, name: str, *, use_gold_cast: bool = False) -> NovelRun:
     """Analyse one PDNC novel with fabula and score it (runs in a worker process)."""
     novel = read_novel(corpus_dir, name)
+    settings = Settings(speaker_ranker=held_out_ranker(name))
     started = time.perf_counter()
-    story = analyze(novel.text, cast=gold_cast(novel) if use_gold_cast else None)
+    story = analyze(novel.text, cast=gold_cast(novel) if use_gold_cast else None, settings=settings)
     seconds = time.perf_counter() - started
     return NovelRun(score_story(story, novel), seconds)
+
+
+def held_out_ranker(novel: str) -> str:
+    """The speaker ranker that never saw this novel: PDNC numbers stay leave-novels-out."""
+    for name, held_out in speaker_ranker_folds().items():
+        if novel in held_out:
+            return name
+    raise InputError(f"no speaker ranker was trained without {novel}; retrain the ranker")
 
 
 @click.group("eval")

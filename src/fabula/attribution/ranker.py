@@ -1,0 +1,81 @@
+"""A learned re-ranker for the speakers the rules are least sure of.
+
+The rules decide every turn first (tags, turn-taking, salience). Then, for each turn that no
+name or "I" tag fixes, the ranker scores the plausible speakers with a conditional logit over
+features of the conversation around it: who spoke the turns before and after (and whether a
+tag anchored them), who was addressed by name, who the narration names, the tag's pronoun.
+Its softmax probability is the attribution's confidence.
+
+Weights are trained by ``scripts/train_speaker_ranker.py`` on PDNC, leave-novels-out, and
+shipped in ``fabula/data/speaker_ranker.json``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fabula.model import CharacterId
+
+FEATURES = (
+    "rule",
+    "rule_alternation",
+    "rule_salience",
+    "rule_pronoun",
+    "rule_description",
+    "rule_beat",
+    "previous",
+    "two_back",
+    "next",
+    "two_ahead",
+    "previous_tagged",
+    "two_back_tagged",
+    "next_tagged",
+    "two_ahead_tagged",
+    "addressed_before",
+    "addressed_after",
+    "paragraph_subject",
+    "paragraph_name",
+    "gap_subject",
+    "gap_name",
+    "recency",
+    "run_share",
+    "prominence",
+    "pronoun_gender",
+    "pronoun_unknown_gender",
+    "pronoun_resolved",
+    "narrator",
+    "narrator_first_person",
+)
+FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    character: CharacterId
+    features: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRanker:
+    """Linear scores over ``FEATURES``; the best candidate of a turn wins."""
+
+    weights: tuple[float, ...]
+
+    def probabilities(self, candidates: Sequence[Candidate]) -> list[float]:
+        scores = [
+            sum(w * f for w, f in zip(self.weights, c.features, strict=True)) for c in candidates
+        ]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+def feature_vector(active: dict[str, float]) -> tuple[float, ...]:
+    """Dense vector from the named features that are on (the rest are 0)."""
+    vector = [0.0] * len(FEATURES)
+    for name, value in active.items():
+        vector[FEATURE_INDEX[name]] = value
+    return tuple(vector)
