@@ -47,6 +47,10 @@ FEATURES = (
     "pronoun_resolved",
     "narrator",
     "narrator_first_person",
+    "named_in_quote",
+    "named_in_previous_quote",
+    "first_in_run",
+    "first_in_run_gap_subject",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 

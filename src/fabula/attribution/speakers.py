@@ -43,6 +43,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
 # How many turns either side the ranker looks at for candidate speakers.
 CANDIDATE_TURNS = 4
+# Left-to-right passes of the ranker over a run; later passes see both neighbours decided.
+RANKER_SWEEPS = 2
 CandidateSink = Callable[[list[int], list[Candidate]], None]
 NOMINAL_MODIFIERS = {"det", "poss", "amod", "compound"}
 # Weights of a name earlier in the tag's paragraph when resolving "she said": as the subject
@@ -640,7 +642,8 @@ def _rerank(
     for run in runs:
         decided = [turn.speaker for turn in run]
         fixed = [_turn_evidence(turn, per_quote) in FIXED_EVIDENCE for turn in run]
-        for position, turn in enumerate(run):
+        sweeps = RANKER_SWEEPS if ranker is not None else 1
+        for position, turn in [(p, t) for _ in range(sweeps) for p, t in enumerate(run)]:
             if fixed[position]:
                 continue
             candidates = _candidates(run, position, decided, fixed, context, per_quote)
@@ -654,6 +657,7 @@ def _rerank(
             best = max(range(len(candidates)), key=probabilities.__getitem__)
             turn.speaker = candidates[best].character
             turn.confidence = probabilities[best]
+            decided[position] = turn.speaker
             for quote_index in turn.quotes:
                 if per_quote[quote_index][0] is not None:
                     per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
@@ -719,6 +723,9 @@ def _candidates(
         context.pronoun_owner.get(context.tokens[pronoun[1]].char_start) if pronoun else None
     )
     first_person = any(_has_first_person(context, q) for q in quote_indices)
+    # People seldom name themselves; the one named in the last line often answers.
+    named_here = _named_in_quotes(context, quote_indices)
+    named_before = _named_in_quotes(context, run[position - 1].quotes) if position else set()
     evidence = _turn_evidence(turn, per_quote)
     total_mentions = max(1, sum(context.mention_counts.values()))
 
@@ -776,6 +783,14 @@ def _candidates(
         if character == context.cast.narrator:
             active["narrator"] = 1.0
             active["narrator_first_person"] = float(first_person)
+        if character in named_here:
+            active["named_in_quote"] = 1.0
+        if character in named_before:
+            active["named_in_previous_quote"] = 1.0
+        if position == 0:
+            active["first_in_run"] = 1.0
+            if character in gap_subjects:
+                active["first_in_run_gap_subject"] = 1.0
         candidates.append(Candidate(character, feature_vector(active)))
     return candidates
 
@@ -805,3 +820,14 @@ def _has_first_person(context: _Context, quote_index: int) -> bool:
     return first >= 0 and any(
         context.tokens[i].text in ("I", "me", "my") for i in range(first, last + 1)
     )
+
+
+def _named_in_quotes(context: _Context, quote_indices: list[int]) -> set[CharacterId]:
+    named: set[CharacterId] = set()
+    for quote_index in quote_indices:
+        first, last = context.quote_tokens[quote_index]
+        for index in range(first, last + 1 if first >= 0 else first):
+            owner = context.cast.by_token.get(index)
+            if owner is not None:
+                named.add(owner)
+    return named
