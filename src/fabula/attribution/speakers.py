@@ -303,7 +303,13 @@ class _Context:
         tokens = self.tokens
         for index in clause:
             if tokens[index].head == verb_index and tokens[index].dep in SUBJECT_DEPS:
-                return index
+                return self._antecedent(index)
+        verb = tokens[verb_index]
+        if verb.dep == "conj" and verb.head != verb_index and verb.head in clause:
+            # "The detective brightened and said," : the subject of the first verb.
+            for index in clause:
+                if tokens[index].head == verb.head and tokens[index].dep in SUBJECT_DEPS:
+                    return self._antecedent(index)
         # Inverted tags the parser missed: "said Mara", "cried the Queen".
         position = verb_index + 1
         if position < len(tokens) and tokens[position].text.lower() in ("the", "his", "her"):
@@ -315,6 +321,14 @@ class _Context:
         ):
             return position
         return None
+
+    def _antecedent(self, subject: int) -> int:
+        """ "Dan, who said," : a relative pronoun stands for the noun its clause modifies."""
+        token = self.tokens[subject]
+        verb = self.tokens[token.head]
+        if token.text.lower() in ("who", "that") and verb.dep == "relcl":
+            return verb.head
+        return subject
 
     def _referent(self, subject: int, quote_index: int, *, tag: bool):
         """Character a tag's subject token refers to, with the kind of evidence."""
@@ -336,15 +350,17 @@ class _Context:
             return None, None, QuoteType.ANAPHORIC
         if not tag:
             return None, None, QuoteType.IMPLICIT
-        # A nominal ("his wife", "the old man", "the Hatter"): a name inside it, or its gender.
-        for index in range(max(0, subject - 4), subject + 1):
-            if self.tokens[index].head == subject or index == subject:
-                owner = self.cast.by_token.get(index)
-                if owner is not None:
-                    return owner, "name_tag", QuoteType.EXPLICIT
+        # A nominal ("his wife", "the old man", "the Hatter"): a character's name or
+        # description, a name inside it (not a possessor: "Brenda's solicitor"), or its gender.
         named = self._described_by_name(subject)
         if named is not None:
             return named, "name_tag", QuoteType.ANAPHORIC
+        for index in range(max(0, subject - 4), subject + 1):
+            token = self.tokens[index]
+            if (token.head == subject and token.dep != "poss") or index == subject:
+                owner = self.cast.by_token.get(index)
+                if owner is not None:
+                    return owner, "name_tag", QuoteType.EXPLICIT
         if quote_index in self.described:
             return self.described[quote_index], "nominal_tag", QuoteType.ANAPHORIC
         gender = "she" if word in FEMALE_NOUNS else "he" if word in MALE_NOUNS else None

@@ -19,6 +19,10 @@ MIN_SPEAKER_EVIDENCE = 1
 MIN_SUBJECT_EVIDENCE = 2
 # With a cast given by the user, an unknown name must be a speech-verb subject this often.
 MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST = 3
+# A form must name the character this often to be reported as an alias: a one-off form is
+# more often a misread run of capitals ("Harvest Thanksgiving Tony") than a real name.
+MIN_ALIAS_OCCURRENCES = 3
+MIN_ALIAS_SHARE = 0.05
 # Shortest clipped first name that joins the full one ("Anse" → "Ansel").
 MIN_CLIPPED_LENGTH = 3
 # Honorifics that go with a first name ("Miss Elizabeth", "Sir William", "Lady Catherine").
@@ -26,6 +30,11 @@ FIRST_NAME_HONORIFICS = {
     "Miss", "Lady", "Sir", "Master", "Aunt", "Auntie", "Uncle", "Mademoiselle", "Mlle.", "Mlle",
     "Madame", "Dame", "Cousin", "Sister", "Brother", "Father", "Mother", "Lord",
 }  # fmt: skip
+# Pronoun votes ("Thomas Palmer ... he") that give a cluster without honorifics a gender.
+MIN_PRONOUN_VOTES = 2
+PRONOUN_SHARE = 0.7
+# Titles one person never carries together: "Mr. Palmer" and "Mrs. Palmer" are two people.
+EXCLUSIVE_TITLES = {"Mr.", "Mrs.", "Miss", "Ms.", "Mademoiselle", "Mlle.", "Madame", "Monsieur"}
 CANONICAL_HONORIFIC = {"Mr": "Mr.", "Mrs": "Mrs.", "Ms": "Ms.", "Dr": "Dr.", "Mlle": "Mlle."}
 
 
@@ -102,14 +111,34 @@ class Cluster:
         return None
 
     @property
+    def likely_gender(self) -> str | None:
+        """The honorifics' gender, else what the pronouns after its names clearly say."""
+        if gender := self.gender:
+            return gender
+        he, she = self.evidence["he"], self.evidence["she"]
+        if max(he, she) >= MIN_PRONOUN_VOTES and max(he, she) >= PRONOUN_SHARE * (he + she):
+            return "he" if he > she else "she"
+        return None
+
+    @property
     def firsts(self) -> set[str]:
+        return self.given_names | self.titled_words
+
+    @property
+    def given_names(self) -> set[str]:
+        """First words of full names and bare names: surely not surnames."""
         names = {f.first for f in self.forms if f.first}
-        names |= {
+        names |= {f.words[0] for f in self.forms if len(f.words) == 1 and not f.honorific}
+        return names
+
+    @property
+    def titled_words(self) -> set[str]:
+        """ "Miss Bingley", "Sir William": a first name or a surname, the title cannot tell."""
+        return {
             f.words[0]
             for f in self.forms
-            if len(f.words) == 1 and (f.honorific in FIRST_NAME_HONORIFICS or not f.honorific)
+            if len(f.words) == 1 and f.honorific in FIRST_NAME_HONORIFICS
         }
-        return names
 
     @property
     def lasts(self) -> set[str]:
@@ -131,7 +160,11 @@ class Cluster:
 
     @property
     def aliases(self) -> tuple[str, ...]:
-        names = {f.display for f in self.forms}
+        floor = max(MIN_ALIAS_OCCURRENCES, MIN_ALIAS_SHARE * self.count)
+        reported = [f for f, count in self.forms.items() if count >= floor]
+        bare = {f.words for f in reported if not f.honorific and not f.the_form}
+        # "Mr. Arobin" beside "Arobin" is the same name with a title, not another alias.
+        names = {f.display for f in reported if not (f.honorific and f.words in bare)}
         if self.known is not None:
             names |= set(self.known.aliases)
         names.discard(self.name)
@@ -166,13 +199,14 @@ def cluster_forms(
         owner[form.key] = cluster
 
     known_keys = _known_name_keys(known, new_cluster)
+    families = _family_forms(counts)
     ordered = sorted(counts, key=lambda f: (_clustering_order(f), -counts[f], f.key))
 
     for form in ordered:
         cluster = known_keys.get(form.key)
         if cluster is not None:
             attach(form, cluster)
-    remaining = [f for f in ordered if f.key not in owner]
+    remaining = [f for f in ordered if f.key not in owner and f not in families]
 
     for form in remaining:
         if form.the_form:
@@ -198,6 +232,33 @@ def cluster_forms(
         key: cluster.id for key, cluster in owner.items() if any(cluster is c for c in kept)
     }
     return Clusters(renumbered, owner_of)
+
+
+def _family_forms(forms: Iterable[NameForm]) -> set[NameForm]:
+    """Forms that name a family or a group of sisters, not one person.
+
+    "the Emersons" (with "Emerson" a name) and then "Emersons"; "Miss Dashwoods" beside
+    "Miss Dashwood". "Mr. Williams" beside "William" is a surname: no "Mr. William" exists.
+    """
+    forms = tuple(forms)
+    name_words = {w for f in forms for w in f.words}
+    keys = {(f.honorific, f.words) for f in forms}
+    titled_plurals: set[NameForm] = set()
+    family_words: set[str] = set()
+    for form in forms:
+        word = form.words[-1]
+        if not (form.the_form or form.honorific) or not word.endswith("s"):
+            continue
+        stems = [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
+        if form.the_form and any(stem in name_words for stem in stems):
+            family_words.add(word)
+        elif any((form.honorific, (*form.words[:-1], stem)) in keys for stem in stems):
+            titled_plurals.add(form)
+    return (
+        titled_plurals
+        | {f for f in forms if not f.honorific and len(f.words) == 1 and f.words[0] in family_words}
+        | {f for f in forms if f.the_form and f.words[-1] in family_words}
+    )
 
 
 def _clustering_order(form: NameForm) -> int:
@@ -249,7 +310,7 @@ def _is_person(cluster: Cluster) -> bool:
 
 def _compatible(form: NameForm, cluster: Cluster) -> bool:
     gender = form.gender
-    other = cluster.gender
+    other = cluster.likely_gender
     if gender and other and gender != other:
         return False
     # "Mrs. Bennet" is not "Miss Bennet": different honorifics of one gender are two people.
@@ -261,8 +322,7 @@ def _compatible(form: NameForm, cluster: Cluster) -> bool:
 
 def _same_title_family(honorific: str, seen: set[str]) -> bool:
     """Titles that one person can carry at once ("Mr." and "Dr.", "Colonel" and "Mr.")."""
-    exclusive = {"Mr.", "Mrs.", "Miss", "Ms.", "Mademoiselle", "Mlle.", "Madame", "Monsieur"}
-    return not (honorific in exclusive and seen & exclusive)
+    return not (honorific in EXCLUSIVE_TITLES and seen & EXCLUSIVE_TITLES)
 
 
 def _match_full_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
@@ -309,8 +369,14 @@ def _match_honorific_name(form: NameForm, clusters: list[Cluster]) -> Cluster | 
     same_key = [c for c in clusters if any(f.key == form.key for f in c.forms)]
     if same_key:
         return same_key[0]
-    by_surname = [c for c in clusters if word in c.lasts | _known_words(c)]
-    compatible = [c for c in by_surname if _compatible(form, c)]
+    by_surname = [c for c in clusters if word in _known_words(c) or word in c.lasts]
+    # "Mrs. Honeychurch" may be the mother of the one "Freddy Honeychurch": a gendered title
+    # joins by surname alone only a cluster whose pronouns show the same gender.
+    compatible = [
+        c
+        for c in by_surname
+        if _compatible(form, c) and (form.gender is None or c.likely_gender == form.gender)
+    ]
     if len(compatible) == 1 and len(by_surname) == 1:
         return compatible[0]
     if form.honorific in FIRST_NAME_HONORIFICS:
@@ -322,8 +388,12 @@ def _match_honorific_name(form: NameForm, clusters: list[Cluster]) -> Cluster | 
 
 def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
     word = form.words[0]
-    by_first = [c for c in clusters if word in c.firsts]
+    by_first = [c for c in clusters if word in c.given_names]
     if len(by_first) == 1:
+        return by_first[0]
+    # "Bingley" beside "Miss Bingley" and "Mr. Bingley" is a surname: the title decides.
+    by_first = by_first or [c for c in clusters if word in c.firsts]
+    if len(by_first) == 1 and not any(word in c.lasts for c in clusters):
         return by_first[0]
     full_names = nicknames().get(word, frozenset())
     by_nickname = [c for c in clusters if c.firsts & full_names]
@@ -343,7 +413,7 @@ def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | Non
         return by_last[0]
     if len(by_last) > 1:
         # A bare surname usually means the man of the family: "Darcy" is Mr. Darcy.
-        male = [c for c in by_last if c.gender == "he"]
+        male = [c for c in by_last if c.likely_gender == "he"]
         pool = male or by_last
         ranked = sorted(pool, key=lambda c: -c.count)
         if len(ranked) == 1 or ranked[0].count >= 2 * ranked[1].count:

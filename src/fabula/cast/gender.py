@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 
 from fabula.language.lexicon import PERSONAL_PRONOUN_GENDER
-from fabula.model import CharacterId, Parse
+from fabula.model import CharacterId, Parse, Token
 
 # How far after a name (in tokens) a pronoun still counts as referring back to it.
 PRONOUN_WINDOW = 25
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Pronouns that rarely point away from the last-named person; "her" and "him" are more often
+# someone else ("Ralph kissed her").
+SELF_PRONOUNS = {"he", "she", "his", "himself", "herself", "hers"}
 # Share of pronoun votes one gender needs to be assigned.
 MIN_SHARE = 0.7
 
@@ -45,3 +50,36 @@ def infer_genders(parse: Parse, by_token: dict[int, CharacterId], clusters) -> d
         if top >= 1 and top >= MIN_SHARE * sum(counter.values()):
             genders[owner] = gender
     return genders
+
+
+def pronoun_votes(parse: Parse, spans: list[tuple[int, int]]) -> list[str | None]:
+    """For each name span (first, last token), the he/she that first follows it in narration.
+
+    Used before clustering, so "Thomas Palmer ... he" keeps "Mrs. Palmer" out of his cluster.
+    Only names that are subjects vote: after an object ("told Ralph") the next "she" is more
+    often the teller. The scan stops at the next name or paragraph and skips quotations.
+    """
+    tokens = parse.tokens
+    starts = sorted(first for first, _ in spans)
+    return [
+        _next_pronoun(parse, tokens, last, starts)
+        if tokens[first].in_quote is None and tokens[last].dep in SUBJECT_DEPS
+        else None
+        for first, last in spans
+    ]
+
+
+def _next_pronoun(
+    parse: Parse, tokens: tuple[Token, ...], last: int, name_starts: list[int]
+) -> str | None:
+    paragraph = parse.sentences[tokens[last].sentence].paragraph_index
+    following = bisect_right(name_starts, last)
+    stop = name_starts[following] if following < len(name_starts) else len(tokens)
+    for position in range(last + 1, min(last + PRONOUN_WINDOW, stop, len(tokens))):
+        token = tokens[position]
+        if parse.sentences[token.sentence].paragraph_index != paragraph:
+            return None
+        word = token.text.lower()
+        if token.in_quote is None and word in SELF_PRONOUNS:
+            return PERSONAL_PRONOUN_GENDER[word]
+    return None

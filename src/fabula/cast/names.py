@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from fabula.cast.aliases import NameForm, cluster_forms
-from fabula.cast.gender import infer_genders
+from fabula.cast.gender import infer_genders, pronoun_votes
 from fabula.language.lexicon import FIRST_PERSON, honorifics, speech_verbs
 from fabula.model import (
     Character,
@@ -82,6 +82,10 @@ def find_cast(
     word_stats = _capitalisation_stats(parse)
     occurrences = list(_name_occurrences(parse, word_stats))
     evidence = _person_evidence(tokens, occurrences)
+    spans = [(occ.first_token, occ.last_token) for occ in occurrences]
+    for occ, pronoun in zip(occurrences, pronoun_votes(parse, spans), strict=True):
+        if pronoun:
+            evidence[occ.form.key][pronoun] += 1
 
     clusters = cluster_forms(
         [occ.form for occ in occurrences],
@@ -202,7 +206,10 @@ def _name_occurrences(parse: Parse, word_stats: tuple[Counter, Counter]):
     count = len(tokens)
     while index < count:
         token = tokens[index]
-        if not _can_start_name(token, honorific_table):
+        if not (
+            _can_start_name(token, honorific_table)
+            or _opens_mistagged_title(parse, index, honorific_table)
+        ):
             index += 1
             continue
         run_end = index
@@ -221,6 +228,24 @@ def _can_start_name(token: Token, honorific_table: dict[str, str | None]) -> boo
     return word[:1].isupper() and (token.tag in PROPER_TAGS or word in honorific_table)
 
 
+def _opens_mistagged_title(
+    parse: Parse, index: int, honorific_table: dict[str, str | None]
+) -> bool:
+    """ "the Invisible Man": a capitalised adjective mid-sentence before a proper noun."""
+    tokens = parse.tokens
+    token = tokens[index]
+    return (
+        index + 1 < len(tokens)
+        and token.text[:1].isupper()
+        and token.text.isalpha()
+        and token.text not in NOT_NAMES
+        and _can_start_name(tokens[index + 1], honorific_table)
+        and tokens[index + 1].sentence == token.sentence
+        and tokens[index + 1].in_quote == token.in_quote
+        and not _sentence_initial(tokens, parse, token)
+    )
+
+
 def _continues_name(
     tokens: tuple[Token, ...], index: int, honorific_table: dict[str, str | None]
 ) -> bool:
@@ -233,9 +258,28 @@ def _continues_name(
         return token.char_start == previous.char_end
     if token.text.lower() in NAME_CONNECTORS:
         return index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper()
+    if not _is_name_word(previous.text):
+        return False  # 'Ford.--"Yes' ends the name it is part of
+    if token.text in honorific_table and previous.text not in {*honorific_table, *NAME_CONNECTORS}:
+        return False  # "Miss Woodhouse Miss Taylor": a title starts the next name
     return token.text[:1].isupper() and (
         token.tag in PROPER_TAGS or previous.text in honorific_table
     )
+
+
+def _is_name_word(word: str) -> bool:
+    """Letters with inner apostrophes, hyphens or an initial's dot: not 'Ford.--"Yes'."""
+    return all(ch.isalpha() or ch in "'’.-" for ch in word) and "--" not in word
+
+
+def _name_part(word: str) -> str:
+    """The name at the start of a token that runs into punctuation: 'Ford.--"Yes' → "Ford"."""
+    if _is_name_word(word):
+        return word
+    end = 0
+    while end < len(word) and (word[end].isalpha() or word[end] in "'’"):
+        end += 1
+    return word[:end]
 
 
 def _form_from_run(
@@ -259,13 +303,19 @@ def _form_from_run(
         break
     if first > last:
         return None
-    words = [tokens[i].text for i in range(first, last + 1)]
-    if any(word.isupper() and len(word) > 1 for word in words):
+    words = [_name_part(tokens[i].text) for i in range(first, last + 1)]
+    if not all(words) or any(word.isupper() and len(word) > 1 for word in words):
         return None  # headings and shouting, not names
+    the_form = (
+        first > 0
+        and tokens[first - 1].text.lower() == "the"
+        and tokens[first - 1].sentence == tokens[first].sentence
+    )
     honorific = None
-    if words[0] in honorific_table:
+    if words[0] in honorific_table and not (the_form and len(words) == 1):
         honorific = words[0]
         words = words[1:]
+    the_form = the_form and honorific is None
     name_words = tuple(w for w in words if w != "-")
     if not name_words or len(name_words) > 4:
         return None
@@ -275,13 +325,8 @@ def _form_from_run(
         return None
     if honorific is None and len(name_words) == 1 and _is_common_word(name_words[0], word_stats):
         return None
-    the_form = (
-        honorific is None
-        and first > 0
-        and tokens[first - 1].text.lower() == "the"
-        and tokens[first - 1].sentence == tokens[first].sentence
-    )
     joined = _join_words(tokens, first + (1 if honorific else 0), last)
+    joined = joined[: len(joined) - len(tokens[last].text) + len(words[-1])]
     form = NameForm.build(honorific=honorific, words=name_words, display=joined, the_form=the_form)
     in_quote = tokens[first].in_quote is not None
     return _Occurrence(form, first, last, in_quote)
