@@ -51,6 +51,8 @@ FEATURES = (
     "named_in_previous_quote",
     "first_in_run",
     "first_in_run_gap_subject",
+    "last_subject",
+    "last_subject_of_gender",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 

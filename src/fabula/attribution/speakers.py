@@ -39,10 +39,13 @@ REQUIRES = {"parse", "quotes", "scenes", "characters", "mentions"}
 PRODUCES = {"speakers"}
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
 # Evidence that fixes a turn's speaker; the ranker re-decides every other turn.
 FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
 # How many turns either side the ranker looks at for candidate speakers.
 CANDIDATE_TURNS = 4
+# How far back (in tokens) the ranker looks for the latest narration subject.
+SUBJECT_LOOKBACK_TOKENS = 400
 # Left-to-right passes of the ranker over a run; later passes see both neighbours decided.
 RANKER_SWEEPS = 2
 CandidateSink = Callable[[list[int], list[Candidate]], None]
@@ -305,8 +308,9 @@ class _Context:
             if tokens[index].head == verb_index and tokens[index].dep in SUBJECT_DEPS:
                 return self._antecedent(index)
         verb = tokens[verb_index]
-        if verb.dep == "conj" and verb.head != verb_index and verb.head in clause:
-            # "The detective brightened and said," : the subject of the first verb.
+        if verb.dep in SHARED_SUBJECT_DEPS and verb.head != verb_index and verb.head in clause:
+            # "The detective brightened and said," / "he made use of it to say": the subject
+            # of the verb this one hangs from.
             for index in clause:
                 if tokens[index].head == verb.head and tokens[index].dep in SUBJECT_DEPS:
                     return self._antecedent(index)
@@ -739,6 +743,7 @@ def _candidates(
         context.pronoun_owner.get(context.tokens[pronoun[1]].char_start) if pronoun else None
     )
     first_person = any(_has_first_person(context, q) for q in quote_indices)
+    last_subject, last_subject_of_gender = _last_subjects(context, turn.quotes[0], gap_start)
     # People seldom name themselves; the one named in the last line often answers.
     named_here = _named_in_quotes(context, quote_indices)
     named_before = _named_in_quotes(context, run[position - 1].quotes) if position else set()
@@ -803,6 +808,10 @@ def _candidates(
             active["named_in_quote"] = 1.0
         if character in named_before:
             active["named_in_previous_quote"] = 1.0
+        if character == last_subject:
+            active["last_subject"] = 1.0
+        if pronoun is not None and character == last_subject_of_gender.get(pronoun[0]):
+            active["last_subject_of_gender"] = 1.0
         if position == 0:
             active["first_in_run"] = 1.0
             if character in gap_subjects:
@@ -847,3 +856,27 @@ def _named_in_quotes(context: _Context, quote_indices: list[int]) -> set[Charact
             if owner is not None:
                 named.add(owner)
     return named
+
+
+def _last_subjects(
+    context: _Context, quote_index: int, first_paragraph: int
+) -> tuple[CharacterId | None, dict[str, CharacterId]]:
+    """The latest narration subject before a quotation (a name or a resolved pronoun), and
+    the latest of each gender: "Mrs. Elton chose another subject. 'We...,' said she."
+    """
+    first_token, _ = context.quote_tokens[quote_index]
+    start = context.paragraph_tokens(first_paragraph).start
+    latest: CharacterId | None = None
+    by_gender: dict[str, CharacterId] = {}
+    for index in range(max(start, first_token - SUBJECT_LOOKBACK_TOKENS), max(start, first_token)):
+        token = context.tokens[index]
+        if token.in_quote is not None or token.dep not in SUBJECT_DEPS:
+            continue
+        owner = context.cast.by_token.get(index) or context.pronoun_owner.get(token.char_start)
+        if owner is None:
+            continue
+        latest = owner
+        gender = context.genders.get(owner)
+        if gender:
+            by_gender[gender] = owner
+    return latest, by_gender
