@@ -40,6 +40,8 @@ PRODUCES = {"speakers"}
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
+# How many words after an inverted speech verb its subject may come ("said the old Mara").
+INVERTED_SUBJECT_REACH = 4
 # Evidence that fixes a turn's speaker; the ranker re-decides every other turn.
 FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
 # How many turns either side the ranker looks at for candidate speakers.
@@ -314,16 +316,21 @@ class _Context:
             for index in clause:
                 if tokens[index].head == verb.head and tokens[index].dep in SUBJECT_DEPS:
                     return self._antecedent(index)
-        # Inverted tags the parser missed: "said Mara", "cried the Queen".
-        position = verb_index + 1
-        if position < len(tokens) and tokens[position].text.lower() in ("the", "his", "her"):
-            position += 1
-        if position in clause and (
-            position in self.cast.by_token
-            or tokens[position].text.lower() in PERSONAL_PRONOUN_GENDER
-            or tokens[position].pos in ("PROPN", "NOUN")
+        # Inverted tags the parser missed: "said Mara", "cried the scandalised Margaret".
+        for position in range(
+            verb_index + 1, min(verb_index + 1 + INVERTED_SUBJECT_REACH, len(tokens))
         ):
-            return position
+            if position not in clause:
+                break
+            token = tokens[position]
+            if (
+                position in self.cast.by_token
+                or token.text.lower() in PERSONAL_PRONOUN_GENDER
+                or token.pos in ("PROPN", "NOUN")
+            ):
+                return position
+            if token.pos not in ("DET", "ADJ", "ADV", "PRON") and token.tag != "VBN":
+                break
         return None
 
     def _antecedent(self, subject: int) -> int:

@@ -19,10 +19,11 @@ MIN_SPEAKER_EVIDENCE = 1
 MIN_SUBJECT_EVIDENCE = 2
 # With a cast given by the user, an unknown name must be a speech-verb subject this often.
 MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST = 3
-# A form must name the character this often to be reported as an alias: a one-off form is
-# more often a misread run of capitals ("Harvest Thanksgiving Tony") than a real name.
+# A form must name a much-named character this often (and this share of the time) to be
+# reported as an alias: a one-off form there is more often a misread run of capitals
+# ("Harvest Thanksgiving Tony") than a real name.
 MIN_ALIAS_OCCURRENCES = 3
-MIN_ALIAS_SHARE = 0.05
+MIN_ALIAS_SHARE = 0.03
 # Shortest clipped first name that joins the full one ("Anse" → "Ansel").
 MIN_CLIPPED_LENGTH = 3
 # Honorifics that go with a first name ("Miss Elizabeth", "Sir William", "Lady Catherine").
@@ -160,7 +161,7 @@ class Cluster:
 
     @property
     def aliases(self) -> tuple[str, ...]:
-        floor = max(MIN_ALIAS_OCCURRENCES, MIN_ALIAS_SHARE * self.count)
+        floor = MIN_ALIAS_SHARE * self.count
         reported = [f for f, count in self.forms.items() if count >= floor]
         bare = {f.words for f in reported if not f.honorific and not f.the_form}
         # "Mr. Arobin" beside "Arobin" is the same name with a title, not another alias.
@@ -200,6 +201,13 @@ def cluster_forms(
 
     known_keys = _known_name_keys(known, new_cluster)
     families = _family_forms(counts)
+    # Surname → genders of the titles it takes ("Mr. Palmer", "Mrs. Palmer") among the forms
+    # the text treats as people: a passing "Mr. Oduya" does not make the Oduyas a family.
+    title_genders: dict[str, set[str]] = {}
+    for form in counts:
+        stats = evidence.get(form.key, Counter())
+        if form.gender and len(form.words) == 1 and _acts_as_person(stats):
+            title_genders.setdefault(form.words[0], set()).add(form.gender)
     ordered = sorted(counts, key=lambda f: (_clustering_order(f), -counts[f], f.key))
 
     for form in ordered:
@@ -214,7 +222,7 @@ def cluster_forms(
         elif len(form.words) >= 2:
             target = _match_full_name(form, clusters)
         elif form.honorific:
-            target = _match_honorific_name(form, clusters)
+            target = _match_honorific_name(form, clusters, title_genders)
         else:
             target = _match_single_word(form, clusters)
         if target is None:
@@ -299,10 +307,16 @@ def _strong_enough_with_known_cast(stats: Counter) -> bool:
     return stats["speaker"] >= MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST
 
 
+def _acts_as_person(stats: Counter) -> bool:
+    return stats["speaker"] + stats["subject"] + stats["vocative"] + stats["possessor"] >= 1
+
+
 def _is_person(cluster: Cluster) -> bool:
     stats = cluster.evidence
     if any(f.honorific for f in cluster.forms):
-        return stats["speaker"] + stats["subject"] + stats["vocative"] + stats["possessor"] >= 1
+        return _acts_as_person(stats)
+    if stats["mid"] == 0 and stats["speaker"] == 0:
+        return False  # only ever a sentence's first word: "Hullo, ..." / "Heyday!"
     if stats["speaker"] >= MIN_SPEAKER_EVIDENCE or stats["vocative"] >= 1:
         return stats["place"] <= stats["speaker"] + stats["subject"] + stats["vocative"]
     return stats["subject"] >= MIN_SUBJECT_EVIDENCE and stats["subject"] > stats["place"]
@@ -364,18 +378,22 @@ def _known_words(cluster: Cluster) -> set[str]:
     return words
 
 
-def _match_honorific_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
+def _match_honorific_name(
+    form: NameForm, clusters: list[Cluster], title_genders: Mapping[str, set[str]]
+) -> Cluster | None:
+    """ "Mrs. Carrow" joins the one "Edith Carrow"; beside a "Mr. Carrow" too, only if the
+    pronouns after "Edith Carrow" say she."""
     word = form.words[0]
+    family = len(title_genders.get(word, ())) > 1
     same_key = [c for c in clusters if any(f.key == form.key for f in c.forms)]
     if same_key:
         return same_key[0]
     by_surname = [c for c in clusters if word in _known_words(c) or word in c.lasts]
-    # "Mrs. Honeychurch" may be the mother of the one "Freddy Honeychurch": a gendered title
-    # joins by surname alone only a cluster whose pronouns show the same gender.
     compatible = [
         c
         for c in by_surname
-        if _compatible(form, c) and (form.gender is None or c.likely_gender == form.gender)
+        if _compatible(form, c)
+        and (not family or form.gender is None or c.likely_gender == form.gender)
     ]
     if len(compatible) == 1 and len(by_surname) == 1:
         return compatible[0]
@@ -388,27 +406,31 @@ def _match_honorific_name(form: NameForm, clusters: list[Cluster]) -> Cluster | 
 
 def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
     word = form.words[0]
-    by_first = [c for c in clusters if word in c.given_names]
+    # Each cluster's name words, worked out once: this runs for every bare word of a novel.
+    given = {id(c): c.given_names for c in clusters}
+    firsts = {id(c): given[id(c)] | c.titled_words for c in clusters}
+    surnames = {id(c): c.lasts for c in clusters}
+    by_first = [c for c in clusters if word in given[id(c)]]
     if len(by_first) == 1:
         return by_first[0]
     # "Bingley" beside "Miss Bingley" and "Mr. Bingley" is a surname: the title decides.
-    by_first = by_first or [c for c in clusters if word in c.firsts]
-    if len(by_first) == 1 and not any(word in c.lasts for c in clusters):
+    by_first = by_first or [c for c in clusters if word in firsts[id(c)]]
+    if len(by_first) == 1 and not any(word in surnames[id(c)] for c in clusters):
         return by_first[0]
     full_names = nicknames().get(word, frozenset())
-    by_nickname = [c for c in clusters if c.firsts & full_names]
+    by_nickname = [c for c in clusters if firsts[id(c)] & full_names]
     if len(by_nickname) == 1 and not by_first:
         return by_nickname[0]
-    # A clipped first name ("Anse" for Ansel, "Cath" for Catherine).
-    by_prefix = [
-        c
-        for c in clusters
-        if len(word) >= MIN_CLIPPED_LENGTH
-        and any(first != word and first.startswith(word) for first in c.firsts)
-    ]
-    if len(by_prefix) == 1 and not by_first and not by_nickname:
-        return by_prefix[0]
-    by_last = [c for c in clusters if word in c.lasts or word in _known_words(c)]
+    if not by_first and not by_nickname and len(word) >= MIN_CLIPPED_LENGTH:
+        # A clipped first name ("Anse" for Ansel, "Cath" for Catherine).
+        by_prefix = [
+            c
+            for c in clusters
+            if any(first != word and first.startswith(word) for first in firsts[id(c)])
+        ]
+        if len(by_prefix) == 1:
+            return by_prefix[0]
+    by_last = [c for c in clusters if word in surnames[id(c)] or word in _known_words(c)]
     if len(by_last) == 1:
         return by_last[0]
     if len(by_last) > 1:

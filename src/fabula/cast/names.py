@@ -81,7 +81,7 @@ def find_cast(
     tokens = parse.tokens
     word_stats = _capitalisation_stats(parse)
     occurrences = list(_name_occurrences(parse, word_stats))
-    evidence = _person_evidence(tokens, occurrences)
+    evidence = _person_evidence(parse, occurrences)
     spans = [(occ.first_token, occ.last_token) for occ in occurrences]
     for occ, pronoun in zip(occurrences, pronoun_votes(parse, spans), strict=True):
         if pronoun:
@@ -110,7 +110,7 @@ def find_cast(
             id=cluster.id,
             name=cluster.name,
             aliases=cluster.aliases,
-            gender=cluster.gender or genders.get(cluster.id),
+            gender=cluster.likely_gender or genders.get(cluster.id),
         )
         for cluster in clusters.clusters
     ]
@@ -343,13 +343,19 @@ def _join_words(tokens: tuple[Token, ...], first: int, last: int) -> str:
     return " ".join(parts)
 
 
-def _person_evidence(tokens: tuple[Token, ...], occurrences: list[_Occurrence]) -> dict:
-    """Per name form: how strongly the text treats it as a person rather than a place."""
+def _person_evidence(parse: Parse, occurrences: list[_Occurrence]) -> dict:
+    """Per name form: how strongly the text treats it as a person rather than a place.
+
+    "mid" counts uses inside a sentence, where a capital means a name ("Hullo" never has one).
+    """
+    tokens = parse.tokens
     verbs = speech_verbs()
     evidence: dict[str, Counter] = defaultdict(Counter)
     for occ in occurrences:
         stats = evidence[occ.form.key]
         stats["count"] += 1
+        if not _sentence_initial(tokens, parse, tokens[occ.first_token]):
+            stats["mid"] += 1
         head_token = tokens[occ.last_token]
         head = tokens[head_token.head]
         if occ.in_quote:
