@@ -53,6 +53,10 @@ FEATURES = (
     "first_in_run_gap_subject",
     "last_subject",
     "last_subject_of_gender",
+    "previous_asked",
+    "two_back_asked",
+    "previous_long",
+    "addressed_you_before",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 

@@ -48,6 +48,10 @@ FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
 CANDIDATE_TURNS = 4
 # How far back (in tokens) the ranker looks for the latest narration subject.
 SUBJECT_LOOKBACK_TOKENS = 400
+FIRST_PERSON_WORDS = frozenset({"I", "me", "my"})
+SECOND_PERSON_WORDS = frozenset({"you", "You", "your", "Your"})
+# A line longer than this (in tokens) is a speech, often followed by the same speaker's next.
+LONG_SPEECH_WORDS = 60
 # Left-to-right passes of the ranker over a run; later passes see both neighbours decided.
 RANKER_SWEEPS = 2
 CandidateSink = Callable[[list[int], list[Candidate]], None]
@@ -751,6 +755,11 @@ def _candidates(
     )
     first_person = any(_has_first_person(context, q) for q in quote_indices)
     last_subject, last_subject_of_gender = _last_subjects(context, turn.quotes[0], gap_start)
+    # A question or a "you" in the previous line expects an answer from someone else.
+    previous_quotes = run[position - 1].quotes if position else []
+    previous_asked = bool(previous_quotes) and _ends_with_question(context, previous_quotes[-1])
+    previous_says_you = any(_has_word(context, q, SECOND_PERSON_WORDS) for q in previous_quotes)
+    previous_long = sum(_quote_words(context, q) for q in previous_quotes) > LONG_SPEECH_WORDS
     # People seldom name themselves; the one named in the last line often answers.
     named_here = _named_in_quotes(context, quote_indices)
     named_before = _named_in_quotes(context, run[position - 1].quotes) if position else set()
@@ -774,9 +783,13 @@ def _candidates(
         if character == at(-1):
             active["previous"] = 1.0
             active["previous_tagged"] = float(tagged(-1))
+            active["previous_asked"] = float(previous_asked)
+            active["previous_long"] = float(previous_long)
         if character == at(-2) and at(-2) != at(-1):
             active["two_back"] = 1.0
             active["two_back_tagged"] = float(tagged(-2))
+            active["two_back_asked"] = float(previous_asked)
+            active["addressed_you_before"] = float(previous_says_you)
         if character == at(1):
             active["next"] = 1.0
             active["next_tagged"] = float(tagged(1))
@@ -848,10 +861,24 @@ def _narration_names(
 
 
 def _has_first_person(context: _Context, quote_index: int) -> bool:
+    return _has_word(context, quote_index, FIRST_PERSON_WORDS)
+
+
+def _has_word(context: _Context, quote_index: int, words: frozenset[str]) -> bool:
+    first, last = context.quote_tokens[quote_index]
+    return first >= 0 and any(context.tokens[i].text in words for i in range(first, last + 1))
+
+
+def _ends_with_question(context: _Context, quote_index: int) -> bool:
     first, last = context.quote_tokens[quote_index]
     return first >= 0 and any(
-        context.tokens[i].text in ("I", "me", "my") for i in range(first, last + 1)
+        context.tokens[i].text == "?" for i in range(max(first, last - 2), last + 1)
     )
+
+
+def _quote_words(context: _Context, quote_index: int) -> int:
+    first, last = context.quote_tokens[quote_index]
+    return last - first + 1 if first >= 0 else 0
 
 
 def _named_in_quotes(context: _Context, quote_indices: list[int]) -> set[CharacterId]:
