@@ -101,6 +101,7 @@ class _Turn:
     """One paragraph of dialogue: its quotes and what its narration says about the speaker."""
 
     paragraph: int
+    last_paragraph: int  # a speech over several paragraphs ends here
     quotes: list[int]
     speaker: CharacterId | None = None
     evidence: str | None = None
@@ -518,13 +519,30 @@ def _last_sentence(tokens: tuple[Token, ...], indices: list[int]) -> list[int]:
 
 
 def _turns(quote_spans, context: _Context) -> list[_Turn]:
-    """Group quotations by paragraph: one paragraph of dialogue is one turn."""
+    """Group quotations by paragraph: one paragraph of dialogue is one turn.
+
+    A speech running on over several paragraphs (each reopening the quotation) is one turn:
+    its speaker does not alternate with anyone.
+    """
     turns: list[_Turn] = []
     for paragraph, quote_indices in sorted(context.paragraph_quotes.items()):
-        vocatives: list[CharacterId] = []
+        continued = quote_spans[quote_indices[0]].continues
+        if (
+            turns
+            and continued is not None
+            and quote_spans[continued].paragraph_index != paragraph
+            and continued in turns[-1].quotes
+        ):
+            turn = turns[-1]
+            turn.quotes = turn.quotes + quote_indices
+            turn.last_paragraph = paragraph
+        else:
+            turn = _Turn(paragraph=paragraph, last_paragraph=paragraph, quotes=quote_indices)
+            turns.append(turn)
+        vocatives = list(turn.vocatives)
         for i in quote_indices:
             vocatives.extend(v for v in context.vocatives[i] if v not in vocatives)
-        turns.append(_Turn(paragraph=paragraph, quotes=quote_indices, vocatives=tuple(vocatives)))
+        turn.vocatives = tuple(vocatives)
     return turns
 
 
@@ -548,7 +566,7 @@ def _runs(turns: list[_Turn], context: _Context, scenes: tuple[Scene, ...]):
     """Split the turns into runs of dialogue: a scene break or a long narration ends a run."""
     run: list[_Turn] = []
     for turn in turns:
-        if run and _breaks_run(run[-1].paragraph, turn.paragraph, context, scenes):
+        if run and _breaks_run(run[-1].last_paragraph, turn.paragraph, context, scenes):
             yield run
             run = []
         run.append(turn)
@@ -732,7 +750,7 @@ def _candidates(
 
     paragraph = turn.paragraph
     paragraph_subjects, paragraph_names = _narration_names(context, [paragraph])
-    gap_start = run[position - 1].paragraph + 1 if position > 0 else max(0, paragraph - 1)
+    gap_start = run[position - 1].last_paragraph + 1 if position > 0 else max(0, paragraph - 1)
     gap_subjects, gap_names = _narration_names(context, list(range(gap_start, paragraph)))
     recent = context._recent_names(paragraph, 4)
 
