@@ -458,11 +458,15 @@ class _Context:
         return best
 
     def _recent_names(self, paragraph: int, window: int) -> list[CharacterId]:
-        """Characters named in the previous paragraphs, most recent first."""
+        """Characters named (or meant by a resolved pronoun) in the previous paragraphs'
+        narration, most recent first."""
         seen: list[CharacterId] = []
         for previous in range(paragraph - 1, max(-1, paragraph - 1 - window), -1):
             for index in reversed(self.paragraph_tokens(previous)):
+                token = self.tokens[index]
                 owner = self.cast.by_token.get(index)
+                if owner is None and token.in_quote is None:
+                    owner = self.pronoun_owner.get(token.char_start)
                 if owner is not None and owner not in seen:
                     seen.append(owner)
         return seen
