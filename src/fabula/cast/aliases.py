@@ -19,10 +19,9 @@ MIN_SPEAKER_EVIDENCE = 1
 MIN_SUBJECT_EVIDENCE = 2
 # With a cast given by the user, an unknown name must be a speech-verb subject this often.
 MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST = 3
-# A form must name a much-named character this often (and this share of the time) to be
-# reported as an alias: a one-off form there is more often a misread run of capitals
-# ("Harvest Thanksgiving Tony") than a real name.
-MIN_ALIAS_OCCURRENCES = 3
+# Share of a character's name mentions a form needs to be reported as an alias: a one-off
+# form of a much-named character is more often a misread run of capitals ("Harvest
+# Thanksgiving Tony") than a real name; a rarely named character keeps every form.
 MIN_ALIAS_SHARE = 0.03
 # Shortest clipped first name that joins the full one ("Anse" → "Ansel").
 MIN_CLIPPED_LENGTH = 3
@@ -31,6 +30,9 @@ FIRST_NAME_HONORIFICS = {
     "Miss", "Lady", "Sir", "Master", "Aunt", "Auntie", "Uncle", "Mademoiselle", "Mlle.", "Mlle",
     "Madame", "Dame", "Cousin", "Sister", "Brother", "Father", "Mother", "Lord",
 }  # fmt: skip
+# How much commoner than a two-word run each of its words must be alone for the run to be
+# read as two names side by side ("Katharine Cassandra") rather than one full name.
+NAMES_APART_RATIO = 10
 # Pronoun votes ("Thomas Palmer ... he") that give a cluster without honorifics a gender.
 MIN_PRONOUN_VOTES = 2
 PRONOUN_SHARE = 0.7
@@ -128,7 +130,8 @@ class Cluster:
     @property
     def given_names(self) -> set[str]:
         """First words of full names and bare names: surely not surnames."""
-        names = {f.first for f in self.forms if f.first}
+        # "Mrs. Newland Archer" is named after her husband: "Newland" is not her name.
+        names = {f.first for f in self.forms if f.first and f.honorific != "Mrs."}
         names |= {f.words[0] for f in self.forms if len(f.words) == 1 and not f.honorific}
         return names
 
@@ -208,16 +211,27 @@ def cluster_forms(
         stats = evidence.get(form.key, Counter())
         if form.gender and len(form.words) == 1 and _acts_as_person(stats):
             title_genders.setdefault(form.words[0], set()).add(form.gender)
-    ordered = sorted(counts, key=lambda f: (_clustering_order(f), -counts[f], f.key))
+    bare_counts = Counter(
+        {f.words: n for f, n in counts.items() if not f.honorific and not f.the_form}
+    )
+    # "the Denham" beside a commoner "Denham" is the name with an article, not a title.
+    plain = {f for f in counts if f.the_form and bare_counts[f.words] > counts[f]}
+    ordered = sorted(
+        counts, key=lambda f: (3 if f in plain else _clustering_order(f), -counts[f], f.key)
+    )
 
     for form in ordered:
         cluster = known_keys.get(form.key)
         if cluster is not None:
             attach(form, cluster)
-    remaining = [f for f in ordered if f.key not in owner and f not in families]
+    remaining = [
+        f
+        for f in ordered
+        if f.key not in owner and f not in families and not _two_names(f, counts, bare_counts)
+    ]
 
     for form in remaining:
-        if form.the_form:
+        if form.the_form and form not in plain:
             target = _match_title(form, clusters)
         elif len(form.words) >= 2:
             target = _match_full_name(form, clusters)
@@ -267,6 +281,18 @@ def _family_forms(forms: Iterable[NameForm]) -> set[NameForm]:
         | {f for f in forms if not f.honorific and len(f.words) == 1 and f.words[0] in family_words}
         | {f for f in forms if f.the_form and f.words[-1] in family_words}
     )
+
+
+def _two_names(form: NameForm, counts: Counter, bare_counts: Counter) -> bool:
+    """ "Brenda John" (in "with Brenda John came first"): two names side by side, not one.
+
+    A rare pair of words that are each, alone, a much commoner name is not a full name;
+    "Tony Last" stays one because "Last" alone is rare.
+    """
+    if form.honorific or form.the_form or len(form.words) != 2:
+        return False
+    rarest_alone = min(bare_counts[(word,)] for word in form.words)
+    return rarest_alone >= NAMES_APART_RATIO * counts[form]
 
 
 def _clustering_order(form: NameForm) -> int:
@@ -340,9 +366,12 @@ def _same_title_family(honorific: str, seen: set[str]) -> bool:
 
 
 def _match_full_name(form: NameForm, clusters: list[Cluster]) -> Cluster | None:
+    # "Mrs. John Dashwood" is John Dashwood's wife, never John Dashwood.
+    wife = form.honorific == "Mrs."
     for cluster in clusters:
         if any(
-            f.first == form.first and f.last == form.last for f in cluster.forms
+            f.first == form.first and f.last == form.last and (f.honorific == "Mrs.") == wife
+            for f in cluster.forms
         ) and _compatible(form, cluster):
             return cluster
     # "Billie Oduya" and "Wilhelmina Oduya": one person when one first name is the other's nickname.
@@ -381,8 +410,11 @@ def _known_words(cluster: Cluster) -> set[str]:
 def _match_honorific_name(
     form: NameForm, clusters: list[Cluster], title_genders: Mapping[str, set[str]]
 ) -> Cluster | None:
-    """ "Mrs. Carrow" joins the one "Edith Carrow"; beside a "Mr. Carrow" too, only if the
-    pronouns after "Edith Carrow" say she."""
+    """ "Mrs. Carrow" joins the one cluster with her surname ("Edith Carrow").
+
+    When a "Mr. Carrow" also acts in the text, the surname no longer decides: she joins only a
+    cluster whose pronouns say "she".
+    """
     word = form.words[0]
     family = len(title_genders.get(word, ())) > 1
     same_key = [c for c in clusters if any(f.key == form.key for f in c.forms)]
@@ -436,10 +468,8 @@ def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | Non
     if len(by_last) > 1:
         # A bare surname usually means the man of the family: "Darcy" is Mr. Darcy.
         male = [c for c in by_last if c.likely_gender == "he"]
-        pool = male or by_last
-        ranked = sorted(pool, key=lambda c: -c.count)
-        if len(ranked) == 1 or ranked[0].count >= 2 * ranked[1].count:
-            return ranked[0]
+        if len(male) == 1:
+            return male[0]
     return None
 
 

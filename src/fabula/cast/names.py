@@ -260,7 +260,11 @@ def _continues_name(
         return index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper()
     if not _is_name_word(previous.text):
         return False  # 'Ford.--"Yes' ends the name it is part of
-    if token.text in honorific_table and previous.text not in {*honorific_table, *NAME_CONNECTORS}:
+    if (
+        token.text in honorific_table
+        and previous.text not in honorific_table
+        and previous.text.lower() not in NAME_CONNECTORS
+    ):
         return False  # "Miss Woodhouse Miss Taylor": a title starts the next name
     return token.text[:1].isupper() and (
         token.tag in PROPER_TAGS or previous.text in honorific_table
@@ -326,7 +330,7 @@ def _form_from_run(
     if honorific is None and len(name_words) == 1 and _is_common_word(name_words[0], word_stats):
         return None
     joined = _join_words(tokens, first + (1 if honorific else 0), last)
-    joined = joined[: len(joined) - len(tokens[last].text) + len(words[-1])]
+    joined = joined[: len(joined) - len(tokens[last].text) + len(words[-1])]  # cut '.--"Yes'
     form = NameForm.build(honorific=honorific, words=name_words, display=joined, the_form=the_form)
     in_quote = tokens[first].in_quote is not None
     return _Occurrence(form, first, last, in_quote)
