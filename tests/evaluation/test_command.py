@@ -14,6 +14,7 @@ from fabula.evaluation import command
 from fabula.evaluation.command import eval_command
 from fabula.evaluation.pdnc import read_novel
 from fabula.model import KnownCharacter, Story
+from fabula.settings import Settings
 
 
 @pytest.fixture
@@ -22,7 +23,9 @@ def oracle_analyze(monkeypatch: pytest.MonkeyPatch) -> list[tuple[KnownCharacter
     casts: list[tuple[KnownCharacter, ...] | None] = []
     novel = read_novel(FIXTURE_CORPUS, "TinyTale")
 
-    def analyze(text: str, cast: tuple[KnownCharacter, ...] | None = None) -> Story:
+    def analyze(
+        text: str, cast: tuple[KnownCharacter, ...] | None = None, *, settings: Settings
+    ) -> Story:
         casts.append(cast)
         return build_oracle(novel)
 

@@ -57,6 +57,7 @@ FEATURES = (
     "two_back_asked",
     "previous_long",
     "addressed_you_before",
+    "narrator_narrating",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 

@@ -48,6 +48,8 @@ FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
 CANDIDATE_TURNS = 4
 # How far back (in tokens) the ranker looks for the latest narration subject.
 SUBJECT_LOOKBACK_TOKENS = 400
+# How many paragraphs back first-person narration marks the narrator as present.
+NARRATING_PARAGRAPHS = 3
 FIRST_PERSON_WORDS = frozenset({"I", "me", "my"})
 SECOND_PERSON_WORDS = frozenset({"you", "You", "your", "Your"})
 # A line longer than this (in tokens) is a speech, often followed by the same speaker's next.
@@ -777,6 +779,12 @@ def _candidates(
     )
     first_person = any(_has_first_person(context, q) for q in quote_indices)
     last_subject, last_subject_of_gender = _last_subjects(context, turn.quotes[0], gap_start)
+    # In a first-person passage the narrator takes part in every conversation.
+    narrating = context.cast.narrator is not None and any(
+        context.tokens[i].text in FIRST_PERSON_WORDS and context.tokens[i].in_quote is None
+        for p in range(max(0, paragraph - NARRATING_PARAGRAPHS), paragraph + 1)
+        for i in context.paragraph_tokens(p)
+    )
     # A question or a "you" in the previous line expects an answer from someone else.
     previous_quotes = run[position - 1].quotes if position else []
     previous_asked = bool(previous_quotes) and _ends_with_question(context, previous_quotes[-1])
@@ -846,6 +854,7 @@ def _candidates(
         if character == context.cast.narrator:
             active["narrator"] = 1.0
             active["narrator_first_person"] = float(first_person)
+            active["narrator_narrating"] = float(narrating)
         if character in named_here:
             active["named_in_quote"] = 1.0
         if character in named_before:

@@ -103,7 +103,8 @@ def _classify_breaks(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[int, 
         elif heading := _heading(raw, flat):
             breaks[paragraph.index] = flat
             after_untitled_heading = not heading.groupdict().get("title")
-        elif after_untitled_heading and _is_title(raw):
+        elif (after_untitled_heading or paragraph.index == 0) and _is_title(raw):
+            # The first line of a work in title case is its title, like a chapter's.
             breaks[paragraph.index] = flat
             after_untitled_heading = False
         else:
