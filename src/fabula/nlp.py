@@ -35,20 +35,26 @@ SPEAKER_RANKER_FILE = "speaker_ranker.json"
 
 
 @functools.cache
-def load_speaker_ranker(name: str) -> SpeakerRanker:
-    """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
+def _shipped_rankers() -> dict:
+    """The shipped ranker file, read and checked once per process."""
     text = resources.files("fabula.data").joinpath(SPEAKER_RANKER_FILE).read_text("utf-8")
     shipped = json.loads(text)
     if tuple(shipped["features"]) != FEATURES:
         raise ConfigError(f"{SPEAKER_RANKER_FILE} was trained on other features; retrain it")
-    if name not in shipped["models"]:
-        known = ", ".join(sorted(shipped["models"]))
+    return shipped["models"]
+
+
+@functools.cache
+def load_speaker_ranker(name: str) -> SpeakerRanker:
+    """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
+    models = _shipped_rankers()
+    if name not in models:
+        known = ", ".join(sorted(models))
         raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
-    return SpeakerRanker(tuple(shipped["models"][name]["weights"]))
+    return SpeakerRanker(tuple(models[name]["weights"]))
 
 
 def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
     """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
-    text = resources.files("fabula.data").joinpath(SPEAKER_RANKER_FILE).read_text("utf-8")
-    models = json.loads(text)["models"]
+    models = _shipped_rankers()
     return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}

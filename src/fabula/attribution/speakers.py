@@ -93,7 +93,6 @@ CONFIDENCE = {
     "beat": 0.75,
     "paragraph": 0.85,
     "alternation": 0.7,
-    "vocative": 0.6,
     "salience": 0.35,
 }
 
@@ -217,9 +216,6 @@ class _Context:
                 first, _ = ranges[token.in_quote]
                 ranges[token.in_quote] = (token.index if first < 0 else first, token.index)
         return ranges
-
-    def paragraph_of(self, token: Token) -> int:
-        return self.parse.sentences[token.sentence].paragraph_index
 
     def paragraph_tokens(self, paragraph: int) -> range:
         starts = self.parse.paragraph_token_starts
