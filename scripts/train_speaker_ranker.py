@@ -2,11 +2,12 @@
 
 Usage: python scripts/train_speaker_ranker.py [PDNC_DIR] [--folds 4] [--jobs 2]
 
-Runs the pipeline with the ranker off and the novel's gold cast, collects every turn the ranker
-would re-decide with its candidates, labels the candidate that maps to the gold speaker, and
-fits a conditional logit (softmax over a turn's candidates) with numpy. It writes one model per
-fold, each with the novels it never saw (``fabula eval pdnc`` scores each novel with the fold
-that left it out), and a model trained on all novels for everyday use, to
+Runs the pipeline with the ranker off twice per novel, once finding the cast itself (as users
+run it) and once given the novel's gold cast, collects every turn the ranker would re-decide
+with its candidates, labels the candidate that maps to the gold speaker, and fits the ranker
+(a softmax over a turn's candidates; see fabula.attribution.ranker) with numpy. It writes one
+model per fold, each with the novels it never saw (``fabula eval pdnc`` scores each novel
+with the fold that left it out), and a model trained on all novels for everyday use, to
 src/fabula/data/speaker_ranker.json, and prints the held-out turn accuracy per fold.
 """
 
@@ -19,30 +20,36 @@ from pathlib import Path
 
 import numpy as np
 
-from fabula.attribution.ranker import FEATURES, Candidate
-from fabula.evaluation.pdnc import gold_cast, list_novels, read_novel
+from fabula.attribution.ranker import FEATURES, Candidate, SpeakerRanker
+from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
-from fabula.model import SourceText
+from fabula.model import KnownCharacter, SourceText
 from fabula.pipeline import analyze_source
 from fabula.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "pdnc"
 OUTPUT = REPO / "src" / "fabula" / "data" / "speaker_ranker.json"
-L2 = 1e-3
-STEPS = 600
-LEARNING_RATE = 0.05
+L2 = 1e-4
+STEPS = 800
+LEARNING_RATE = 0.01
+HIDDEN_UNITS = 32
 
 Turn = tuple[np.ndarray, int | None, int]  # features, index of the right candidate, rule pick
 
 
 def collect(corpus: Path, name: str) -> list[Turn]:
-    """The ranker's turns for one novel, each labelled with its gold speaker's candidate."""
+    """The ranker's turns for one novel, with the system's cast and with the gold cast."""
     novel = read_novel(corpus, name)
+    return _collect(novel, None) + _collect(novel, gold_cast(novel))
+
+
+def _collect(novel: GoldNovel, cast: tuple[KnownCharacter, ...] | None) -> list[Turn]:
+    """Each turn labelled with the candidate that maps to its gold speaker."""
     seen: list[tuple[list[int], list[Candidate]]] = []
     story = analyze_source(
         SourceText(novel.text),
-        gold_cast(novel),
+        cast,
         settings=Settings(speaker_ranker=None),
         speaker_candidates=lambda quotes, candidates: seen.append((quotes, candidates)),
     )
@@ -66,40 +73,54 @@ def collect(corpus: Path, name: str) -> list[Turn]:
     return turns
 
 
-def fit(turns: list[Turn]) -> np.ndarray:
-    """Conditional logit by full-batch Adam; turns without the right candidate teach nothing."""
+def fit(turns: list[Turn], seed: int = 0) -> SpeakerRanker:
+    """Softmax over each turn's candidates, by full-batch Adam; turns without the right
+    candidate teach nothing."""
     usable = [(x, y) for x, y, _ in turns if y is not None and len(x) > 1]
-    weights = np.zeros(len(FEATURES))
-    first_moment = np.zeros_like(weights)
-    second_moment = np.zeros_like(weights)
     stacked = np.vstack([x for x, _ in usable])
     owners = np.concatenate([np.full(len(x), i) for i, (x, _) in enumerate(usable)])
     offsets = np.cumsum([0] + [len(x) for x, _ in usable[:-1]])
     right_rows = offsets + np.array([y for _, y in usable])
+    count = len(usable)
+    random = np.random.default_rng(seed)
+    params = {
+        "linear": np.zeros(len(FEATURES)),
+        "hidden": random.normal(0, 0.3, (len(FEATURES), HIDDEN_UNITS)),
+        "hidden_bias": np.zeros(HIDDEN_UNITS),
+        "output": random.normal(0, 0.1, HIDDEN_UNITS),
+    }
+    first_moment = {key: np.zeros_like(value) for key, value in params.items()}
+    second_moment = {key: np.zeros_like(value) for key, value in params.items()}
     for step in range(1, STEPS + 1):
-        scores = stacked @ weights
-        scores -= np.repeat(
-            np.array(
-                [scores[o : o + len(x)].max() for o, (x, _) in zip(offsets, usable, strict=True)]
-            ),
-            [len(x) for x, _ in usable],
-        )
-        exps = np.exp(scores)
-        totals = np.bincount(owners, weights=exps)
-        probabilities = exps / totals[owners]
-        gradient = stacked.T @ probabilities - stacked[right_rows].sum(axis=0)
-        gradient = gradient / len(usable) + L2 * weights
-        first_moment = 0.9 * first_moment + 0.1 * gradient
-        second_moment = 0.999 * second_moment + 0.001 * gradient**2
-        corrected_first = first_moment / (1 - 0.9**step)
-        corrected_second = second_moment / (1 - 0.999**step)
-        weights -= LEARNING_RATE * corrected_first / (np.sqrt(corrected_second) + 1e-8)
-    return weights
+        hidden = np.tanh(stacked @ params["hidden"] + params["hidden_bias"])
+        scores = stacked @ params["linear"] + hidden @ params["output"]
+        top = np.full(count, -np.inf)
+        np.maximum.at(top, owners, scores)
+        exps = np.exp(scores - top[owners])
+        probabilities = exps / np.bincount(owners, weights=exps, minlength=count)[owners]
+        error = probabilities
+        error[right_rows] -= 1
+        error /= count
+        hidden_error = np.outer(error, params["output"]) * (1 - hidden**2)
+        gradients = {
+            "linear": stacked.T @ error,
+            "hidden": stacked.T @ hidden_error,
+            "hidden_bias": hidden_error.sum(axis=0),
+            "output": hidden.T @ error,
+        }
+        for key, value in params.items():
+            gradient = gradients[key] + L2 * value
+            first_moment[key] = 0.9 * first_moment[key] + 0.1 * gradient
+            second_moment[key] = 0.999 * second_moment[key] + 0.001 * gradient**2
+            corrected_first = first_moment[key] / (1 - 0.9**step)
+            corrected_second = second_moment[key] / (1 - 0.999**step)
+            value -= LEARNING_RATE * corrected_first / (np.sqrt(corrected_second) + 1e-8)
+    return SpeakerRanker(**params)
 
 
-def accuracy(turns: list[Turn], weights: np.ndarray) -> tuple[float, float]:
+def accuracy(turns: list[Turn], ranker: SpeakerRanker) -> tuple[float, float]:
     """Share of turns the ranker gets right, and the rules' share, on the same turns."""
-    ranked = sum(1 for x, y, _ in turns if y is not None and int(np.argmax(x @ weights)) == y)
+    ranked = sum(1 for x, y, _ in turns if y is not None and int(np.argmax(ranker.scores(x))) == y)
     rules = sum(1 for _, y, rule in turns if y is not None and rule == y)
     return ranked / len(turns), rules / len(turns)
 
@@ -122,15 +143,13 @@ def main() -> None:
         held_out = [n for i, n in enumerate(novels) if i % args.folds == fold]
         train = [t for n in novels if n not in held_out for t in per_novel[n]]
         test = [t for n in held_out for t in per_novel[n]]
-        weights = fit(train)
-        ranked, rules = accuracy(test, weights)
+        ranker = fit(train)
+        ranked, rules = accuracy(test, ranker)
         print(f"fold{fold}: held out {', '.join(held_out)}")
         print(f"  held-out turns {len(test)}: ranker {ranked:.3f}, rules {rules:.3f}")
-        models[f"fold{fold}"] = {"held_out": held_out, "weights": [round(w, 4) for w in weights]}
-    weights = fit([t for n in novels for t in per_novel[n]])
-    models["all"] = {"held_out": [], "weights": [round(w, 4) for w in weights]}
-    for name, weight in sorted(zip(FEATURES, weights, strict=True), key=lambda pair: -abs(pair[1])):
-        print(f"  {name:28s} {weight:+.3f}")
+        models[f"fold{fold}"] = {"held_out": held_out, "weights": ranker.to_json()}
+    ranker = fit([t for n in novels for t in per_novel[n]])
+    models["all"] = {"held_out": [], "weights": ranker.to_json()}
     OUTPUT.write_text(json.dumps({"features": list(FEATURES), "models": models}, indent=1) + "\n")
     print(f"wrote {OUTPUT}")
 

@@ -51,7 +51,7 @@ def load_speaker_ranker(name: str) -> SpeakerRanker:
     if name not in models:
         known = ", ".join(sorted(models))
         raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
-    return SpeakerRanker(tuple(models[name]["weights"]))
+    return SpeakerRanker.from_json(models[name]["weights"])
 
 
 def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:

@@ -1,10 +1,12 @@
 """A learned re-ranker for the speakers the rules are least sure of.
 
 The rules decide every turn first (tags, turn-taking, salience). Then, for each turn that no
-name or "I" tag fixes, the ranker scores the plausible speakers with a conditional logit over
-features of the conversation around it: who spoke the turns before and after (and whether a
-tag anchored them), who was addressed by name, who the narration names, the tag's pronoun.
-Its softmax probability is the attribution's confidence.
+name or "I" tag fixes, the ranker scores the plausible speakers over features of the
+conversation around it: who spoke the turns before and after (and whether a tag anchored
+them), who was addressed by name, who the narration names, the tag's pronoun. The score is a
+linear term plus one small tanh hidden layer, which learns how the cues combine ("the previous
+speaker, but the previous line asked a question"); the softmax over a turn's candidates is
+the attribution's confidence.
 
 Weights are trained by ``scripts/train_speaker_ranker.py`` on PDNC, leave-novels-out, and
 shipped in ``fabula/data/speaker_ranker.json``.
@@ -12,9 +14,10 @@ shipped in ``fabula/data/speaker_ranker.json``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from fabula.model import CharacterId
 
@@ -58,6 +61,8 @@ FEATURES = (
     "previous_long",
     "addressed_you_before",
     "narrator_narrating",
+    "named_in_next_quote",
+    "earlier_speaker",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 
@@ -68,20 +73,34 @@ class Candidate:
     features: tuple[float, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SpeakerRanker:
-    """Linear scores over ``FEATURES``; the best candidate of a turn wins."""
+    """Scores over ``FEATURES``: ``x·linear + tanh(x·hidden + hidden_bias)·output``."""
 
-    weights: tuple[float, ...]
+    linear: np.ndarray  # (features,)
+    hidden: np.ndarray  # (features, units)
+    hidden_bias: np.ndarray  # (units,)
+    output: np.ndarray  # (units,)
+
+    @classmethod
+    def from_json(cls, weights: dict) -> SpeakerRanker:
+        return cls(*(np.asarray(weights[key], dtype=float) for key in WEIGHT_KEYS))
+
+    def to_json(self) -> dict:
+        return {key: np.round(getattr(self, key), 4).tolist() for key in WEIGHT_KEYS}
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """One score per row of a (candidates, features) matrix."""
+        hidden = np.tanh(features @ self.hidden + self.hidden_bias)
+        return features @ self.linear + hidden @ self.output
 
     def probabilities(self, candidates: Sequence[Candidate]) -> list[float]:
-        scores = [
-            sum(w * f for w, f in zip(self.weights, c.features, strict=True)) for c in candidates
-        ]
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        scores = self.scores(np.array([c.features for c in candidates]))
+        exps = np.exp(scores - scores.max())
+        return (exps / exps.sum()).tolist()
+
+
+WEIGHT_KEYS = ("linear", "hidden", "hidden_bias", "output")
 
 
 def feature_vector(active: dict[str, float]) -> tuple[float, ...]:

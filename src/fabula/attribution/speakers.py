@@ -46,6 +46,8 @@ INVERTED_SUBJECT_REACH = 4
 FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
 # How many turns either side the ranker looks at for candidate speakers.
 CANDIDATE_TURNS = 4
+# How many of the latest speakers before a run stay candidates in it.
+EARLIER_SPEAKERS = 4
 # How far back (in tokens) the ranker looks for the latest narration subject.
 SUBJECT_LOOKBACK_TOKENS = 400
 # How many paragraphs back first-person narration marks the narrator as present.
@@ -690,6 +692,7 @@ def _rerank(
     on_candidates: CandidateSink | None,
 ) -> None:
     """Let the ranker re-decide every turn that no name or "I" tag fixes."""
+    earlier: list[CharacterId] = []  # speakers of the runs before, most recent first
     for run in runs:
         decided = [turn.speaker for turn in run]
         fixed = [_turn_evidence(turn, per_quote) in FIXED_EVIDENCE for turn in run]
@@ -697,7 +700,7 @@ def _rerank(
         for position, turn in [(p, t) for _ in range(sweeps) for p, t in enumerate(run)]:
             if fixed[position]:
                 continue
-            candidates = _candidates(run, position, decided, fixed, context, per_quote)
+            candidates = _candidates(run, position, decided, fixed, earlier, context, per_quote)
             if not candidates:
                 continue
             if on_candidates is not None:
@@ -712,6 +715,11 @@ def _rerank(
             for quote_index in turn.quotes:
                 if per_quote[quote_index][0] is not None:
                     per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
+        for speaker in reversed(decided):
+            if speaker is not None:
+                if speaker in earlier:
+                    earlier.remove(speaker)
+                earlier.insert(0, speaker)
 
 
 def _turn_evidence(turn: _Turn, per_quote: list) -> str | None:
@@ -736,6 +744,7 @@ def _candidates(
     position: int,
     decided: list[CharacterId | None],
     fixed: list[bool],
+    earlier: list[CharacterId],
     context: _Context,
     per_quote: list,
 ) -> list[Candidate]:
@@ -764,6 +773,10 @@ def _candidates(
             pool.extend(run[position + offset].vocatives)
     pool.extend(paragraph_subjects + paragraph_names + gap_subjects + gap_names + recent[:4])
     pool.append(context.cast.narrator)
+    # A long exchange can drift far from its anchors: everyone it has been given to so far,
+    # the last speakers before it, and those named in the lines around.
+    pool.extend(decided)
+    pool.extend(earlier[:EARLIER_SPEAKERS])
     quote_indices = turn.quotes
     pronoun = next(
         (context.tag_pronouns[q] for q in quote_indices if q in context.tag_pronouns), None
@@ -789,6 +802,10 @@ def _candidates(
     # People seldom name themselves; the one named in the last line often answers.
     named_here = _named_in_quotes(context, quote_indices)
     named_before = _named_in_quotes(context, run[position - 1].quotes) if position else set()
+    named_after = (
+        _named_in_quotes(context, run[position + 1].quotes) if position + 1 < len(run) else set()
+    )
+    pool.extend(sorted(named_before) + sorted(named_after))
     evidence = _turn_evidence(turn, per_quote)
     total_mentions = max(1, sum(context.mention_counts.values()))
 
@@ -855,6 +872,10 @@ def _candidates(
             active["named_in_quote"] = 1.0
         if character in named_before:
             active["named_in_previous_quote"] = 1.0
+        if character in named_after:
+            active["named_in_next_quote"] = 1.0
+        if character in earlier[:EARLIER_SPEAKERS]:
+            active["earlier_speaker"] = 1.0 / (1 + earlier.index(character))
         if character == last_subject:
             active["last_subject"] = 1.0
         if pronoun is not None and character == last_subject_of_gender.get(pronoun[0]):
