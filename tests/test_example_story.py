@@ -26,17 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 STORY_PATH = REPO_ROOT / "examples" / "the_lighthouse_keepers.txt"
 GOLD_PATH = REPO_ROOT / "tests" / "golden" / "example_story_gold.json"
 GOLD = json.loads(GOLD_PATH.read_text(encoding="utf-8"))
-# Known failures, tracked in issue 2 (strict: the mark must go as soon as they pass). The
-# first-person section's narrator is not yet identified as Billie, and the ranker still gets
-# 7 of 112 speakers wrong (see the issue note for the list and the causes).
-NARRATOR_NOT_NAMED = pytest.mark.xfail(
-    strict=True, reason="issue 2: the first-person narrator is not linked to Billie yet"
-)
 GOLD_CAST_NAMES = [member["name"] for member in GOLD["cast"]]
-CAST_CASES = [
-    pytest.param(name, marks=NARRATOR_NOT_NAMED) if name == GOLD["narrator"] else name
-    for name in GOLD_CAST_NAMES
-]
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +101,6 @@ def test_quotation_spans(story: Story) -> None:
     assert predicted == expected
 
 
-@pytest.mark.xfail(strict=True, reason="issue 2: 7 of 112 speakers are still wrong")
 def test_every_quotation_has_the_gold_speaker(story: Story) -> None:
     predicted_texts = [_inner_text(story, i) for i in range(len(story.quotes))]
     if predicted_texts != [q["text"] for q in GOLD["quotes"]]:
@@ -141,7 +130,7 @@ def test_the_narrator_is_the_gold_narrator(story: Story) -> None:
     )
 
 
-@pytest.mark.parametrize("gold_name", CAST_CASES)
+@pytest.mark.parametrize("gold_name", GOLD_CAST_NAMES)
 def test_gold_cast_member_is_one_character(story: Story, gold_name: str) -> None:
     """Found once, with every gold alias the text uses, and the right gender."""
     member = next(m for m in GOLD["cast"] if m["name"] == gold_name)

@@ -173,10 +173,6 @@ def test_gender_from_the_pronouns_that_follow_a_name() -> None:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    strict=True,
-    reason="names start only at NNP tokens; the tagger reads 'Rosalind said' as a common noun",
-)
 def test_speech_verb_subject_the_tagger_calls_a_common_noun() -> None:
     story = fabula.analyze(
         "Rosalind and Hester sat by the fire.\n\n"

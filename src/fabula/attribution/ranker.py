@@ -63,6 +63,7 @@ FEATURES = (
     "narrator_narrating",
     "named_in_next_quote",
     "earlier_speaker",
+    "in_scene_narration",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 

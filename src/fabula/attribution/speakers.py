@@ -11,6 +11,7 @@ Three layers, most reliable first:
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
 # How many words after an inverted speech verb its subject may come ("said the old Mara").
 INVERTED_SUBJECT_REACH = 4
 # Evidence that fixes a turn's speaker; the ranker re-decides every other turn.
-FIXED_EVIDENCE = {"name_tag", "narrator_tag"}
+FIXED_EVIDENCE = {"name_tag", "narrator_tag", "name_beat"}
 # How many turns either side the ranker looks at for candidate speakers.
 CANDIDATE_TURNS = 4
 # How many of the latest speakers before a run stay candidates in it.
@@ -77,6 +78,11 @@ MALE_NOUNS = {
     "colonel", "captain", "general", "count", "prince", "baron", "servant", "waiter",
     "doctor", "clergyman", "officer", "stranger",
 }  # fmt: skip
+# A beat whose subject is one of these belongs to its possessor ("Edith's voice shook").
+BODY_NOUNS = {
+    "voice", "face", "eyes", "eye", "hand", "hands", "lips", "mouth", "smile", "head", "tone",
+    "gaze", "expression", "cheeks", "brow", "jaw", "chin", "shoulders", "laugh", "heart",
+}  # fmt: skip
 # How a narration paragraph that announces the next paragraph's speech ends.
 INTRODUCING_PUNCTUATION = {",", ":", "--", "—", "-", ";", ",--", ":--"}
 # A narration paragraph longer than this (in words) ends a run of dialogue.
@@ -93,6 +99,7 @@ CONFIDENCE = {
     "pronoun_tag": 0.8,
     "nominal_tag": 0.6,
     "beat": 0.75,
+    "name_beat": 0.85,
     "paragraph": 0.85,
     "alternation": 0.7,
     "salience": 0.35,
@@ -131,7 +138,7 @@ def attribute_speakers(
     """
     if not quote_spans:
         return ()
-    context = _Context(parse, quote_spans, cast, mentions)
+    context = _Context(parse, quote_spans, cast, mentions, scenes)
     per_quote: list[tuple[CharacterId | None, str | None, QuoteType]] = [
         (None, None, QuoteType.IMPLICIT)
     ] * len(quote_spans)
@@ -182,6 +189,7 @@ class _Context:
         quote_spans: tuple[QuoteSpan, ...],
         cast: Cast,
         mentions: tuple[Mention, ...],
+        scenes: tuple[Scene, ...],
     ) -> None:
         self.parse = parse
         self.tokens = parse.tokens
@@ -210,6 +218,19 @@ class _Context:
         self.described: dict[int, CharacterId] = {}  # their speakers, once decided
         self.tag_pronouns: dict[int, tuple[str, int]] = {}  # quote -> (gender, pronoun token)
         self.mention_counts = Counter(cast.by_token.values())
+        # Who the narration names in each scene: the people present, more or less.
+        scene_starts = [scene.char_start for scene in scenes]
+        self.scene_of_paragraph = [
+            bisect_right(scene_starts, self.tokens[start].char_start)
+            if start < len(self.tokens)
+            else len(scenes)
+            for start in parse.paragraph_token_starts
+        ]
+        self.in_scene = {
+            (bisect_right(scene_starts, self.tokens[index].char_start), owner)
+            for index, owner in cast.by_token.items()
+            if self.tokens[index].in_quote is None
+        }
 
     def _quote_token_ranges(self) -> list[tuple[int, int]]:
         ranges = [(-1, -1)] * len(self.quote_spans)
@@ -304,10 +325,19 @@ class _Context:
         for index in clause:
             token = tokens[index]
             if token.dep in SUBJECT_DEPS and tokens[token.head].pos in ("VERB", "AUX"):
-                found = self._referent(index, quote_index, tag=False)
+                found = self._referent(self._bodily_owner(index, clause), quote_index, tag=False)
                 if found[0] is not None:
                     return found
         return None, None, QuoteType.IMPLICIT
+
+    def _bodily_owner(self, subject: int, clause: list[int]) -> int:
+        """ "Edith's voice shook", "her face fell": the beat belongs to the possessor."""
+        if self.tokens[subject].text.lower() not in BODY_NOUNS:
+            return subject
+        for index in clause:
+            if self.tokens[index].head == subject and self.tokens[index].dep == "poss":
+                return index
+        return subject
 
     def _subject_of(self, verb_index: int, clause: list[int]) -> int | None:
         tokens = self.tokens
@@ -351,10 +381,10 @@ class _Context:
         token = self.tokens[subject]
         owner = self.cast.by_token.get(subject)
         if owner is not None:
-            return owner, ("name_tag" if tag else "beat"), QuoteType.EXPLICIT
+            return owner, ("name_tag" if tag else "name_beat"), QuoteType.EXPLICIT
         word = token.text.lower()
-        if word in FIRST_PERSON:
-            if self.cast.narrator is not None:
+        if word in FIRST_PERSON or word in self.cast.narrator_words:
+            if self.cast.narrator is not None and word in self.cast.narrator_words:
                 return self.cast.narrator, "narrator_tag", QuoteType.ANAPHORIC
             return None, None, QuoteType.IMPLICIT
         gender = PERSONAL_PRONOUN_GENDER.get(word)
@@ -736,6 +766,7 @@ RULE_FEATURE = {
     "pronoun_tag": "rule_pronoun",
     "nominal_tag": "rule_description",
     "beat": "rule_beat",
+    "name_beat": "rule_beat",
 }
 
 
@@ -783,6 +814,10 @@ def _candidates(
     )
     described = next((context.described[q] for q in quote_indices if q in context.described), None)
     pool.append(described)
+    # "said the boy", "said his wife": the description's gender rules out the others.
+    described_gender = next(
+        (context.nominals[q][1] for q in quote_indices if q in context.nominals), None
+    )
     pronoun_owner = (
         context.pronoun_owner.get(context.tokens[pronoun[1]].char_start) if pronoun else None
     )
@@ -818,6 +853,8 @@ def _candidates(
         gender = context.genders.get(character)
         if pronoun is not None and gender not in (pronoun[0], None):
             continue
+        if described_gender is not None and gender not in (described_gender, None):
+            continue
         active: dict[str, float] = {}
         if character == decided[position]:
             active["rule"] = 1.0
@@ -851,6 +888,8 @@ def _candidates(
             active["gap_subject"] = 1.0
         elif character in gap_names:
             active["gap_name"] = 1.0
+        if (context.scene_of_paragraph[paragraph], character) in context.in_scene:
+            active["in_scene_narration"] = 1.0
         if character in recent:
             active["recency"] = 1.0 / (1 + recent.index(character))
         active["run_share"] = sum(1 for s in decided if s == character) / len(run)

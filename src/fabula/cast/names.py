@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from fabula.cast.aliases import NameForm, cluster_forms
 from fabula.cast.gender import infer_genders, pronoun_votes
-from fabula.language.lexicon import FIRST_PERSON, honorifics, speech_verbs
+from fabula.language.lexicon import FIRST_PERSON, SECOND_PERSON, honorifics, speech_verbs
 from fabula.model import (
     Character,
     CharacterId,
@@ -44,8 +44,17 @@ NOT_NAMES = {
 }  # fmt: skip
 PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "through", "towards", "toward"}
 NARRATOR_NAME = "Narrator"
-# Vocatives next to "I said" lines needed to give the narrator a name from the cast.
-MIN_NARRATOR_VOTES = 3
+# How far back (in tokens) a resumed quotation's first part may end, across its tag.
+TAG_REACH = 12
+THIRD_PERSON_WORDS = {"he", "she", "him", "her"}
+# How much first- or second-person narration makes a narrator: a count and a share of the
+# narration's words. Second person needs more: narrators of all kinds address the reader.
+MIN_FIRST_PERSON = 10
+FIRST_PERSON_SHARE = 0.01
+MIN_SECOND_PERSON = 5
+SECOND_PERSON_SHARE = 0.03
+# How many paragraphs around first-person narration count as the narrator's passage.
+NARRATOR_REACH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,9 @@ class Cast:
     by_token: dict[int, CharacterId] = field(default_factory=dict)
     narrator: CharacterId | None = None
     vocatives: tuple[tuple[CharacterId, ...], ...] = ()  # per quotation, who it names
+    # Narration pronouns that mean the narrator: "I", "me"... or, told in the second person,
+    # "you", "your"...
+    narrator_words: frozenset[str] = frozenset(FIRST_PERSON)
 
 
 @dataclass(slots=True)
@@ -115,13 +127,15 @@ def find_cast(
         for cluster in clusters.clusters
     ]
     known_narrator = [c.id for c in clusters.clusters if c.known and c.known.is_narrator]
-    narrator = known_narrator[0] if known_narrator else _narrator(parse, characters, by_token)
+    found = _narrator(parse, characters, by_token)
+    narrator_words = found[1] if found else frozenset(FIRST_PERSON)
+    narrator = known_narrator[0] if known_narrator else found[0] if found else None
     if narrator is not None and narrator not in {c.id for c in characters}:
         characters.append(Character(id=narrator, name=NARRATOR_NAME, is_narrator=True))
     elif narrator is not None:
         characters = [_replace_narrator(c) if c.id == narrator else c for c in characters]
     vocatives = _quote_vocatives(tokens, occurrences, form_owner, len(quote_spans))
-    return Cast(tuple(characters), tuple(mentions), by_token, narrator, vocatives)
+    return Cast(tuple(characters), tuple(mentions), by_token, narrator, vocatives, narrator_words)
 
 
 def _quote_vocatives(
@@ -209,6 +223,7 @@ def _name_occurrences(parse: Parse, word_stats: tuple[Counter, Counter]):
         if not (
             _can_start_name(token, honorific_table)
             or _opens_mistagged_title(parse, index, honorific_table)
+            or _mistagged_speaker(tokens, index)
         ):
             index += 1
             continue
@@ -226,6 +241,21 @@ def _name_occurrences(parse: Parse, word_stats: tuple[Counter, Counter]):
 def _can_start_name(token: Token, honorific_table: dict[str, str | None]) -> bool:
     word = token.text
     return word[:1].isupper() and (token.tag in PROPER_TAGS or word in honorific_table)
+
+
+def _mistagged_speaker(tokens: tuple[Token, ...], index: int) -> bool:
+    """'"Deal again," Rosalind said.': a capitalised noun the tagger missed, as the subject
+    of a speech verb in narration, is a name."""
+    token = tokens[index]
+    return (
+        token.in_quote is None
+        and token.text[:1].isupper()
+        and token.text.isalpha()
+        and token.text not in NOT_NAMES
+        and token.pos == "NOUN"
+        and token.dep in ("nsubj", "nsubjpass")
+        and tokens[token.head].text.lower() in speech_verbs()
+    )
 
 
 def _opens_mistagged_title(
@@ -366,7 +396,8 @@ def _person_evidence(parse: Parse, occurrences: list[_Occurrence]) -> dict:
             if _is_vocative(tokens, occ.first_token, occ.last_token):
                 stats["vocative"] += 1
             continue
-        if head_token.dep in ("nsubj", "nsubjpass") and head.text.lower() in verbs:
+        if head_token.dep in ("nsubj", "nsubjpass", "dobj") and head.text.lower() in verbs:
+            # The speaker, or the one spoken to: "said Mara", '"Well?" asked Osric', "told Theo".
             stats["speaker"] += 1
         elif head_token.dep == "nsubj":
             stats["subject"] += 1
@@ -389,6 +420,8 @@ def _is_vocative(tokens: tuple[Token, ...], first: int, last: int) -> bool:
     comma_before = before is not None and before.text == ","
     comma_after = after is not None and after.text == ","
     end_after = after is not None and after.text in {"!", "?", ".", ";", ",", "—", "--"}
+    if after is not None and after.text == "." and _names_a_pronoun(tokens, first, quote):
+        return False
     return (
         (comma_before and (end_after or after_ok))
         or (before_ok and comma_after)
@@ -399,46 +432,98 @@ def _is_vocative(tokens: tuple[Token, ...], first: int, last: int) -> bool:
     )
 
 
-def _narrator(
-    parse: Parse, characters: list[Character], by_token: dict[int, CharacterId]
-) -> CharacterId | None:
-    """A first-person narration gets a narrator; named after who is addressed around "I said".
+def _names_a_pronoun(tokens: tuple[Token, ...], first: int, quote: int | None) -> bool:
+    """'"She asked me to stay," he said. "Edie. Forty years ago..."': a name opening the
+    resumed quotation says whom the pronoun before the tag meant; it addresses no one."""
+    if quote is None or quote == 0 or first < 2 or tokens[first - 1].text not in QUOTE_MARKS:
+        return False
+    index = first - 2
+    while index > max(0, first - TAG_REACH) and tokens[index].in_quote is None:
+        index -= 1
+    if tokens[index].in_quote != quote - 1:
+        return False
+    while index >= 0 and tokens[index].in_quote == quote - 1:
+        if tokens[index].text.lower() in THIRD_PERSON_WORDS:
+            return True
+        index -= 1
+    return False
 
-    The narrator takes the identity of the character most often named in vocatives of the
-    quotations next to the narrator's own tagged lines; otherwise it is a new "Narrator".
-    """
-    tokens = parse.tokens
+
+def _narrating_person(tokens: tuple[Token, ...]) -> frozenset[str] | None:
+    """The pronouns that mean the narrator: first person ("I said"), second ("you say"),
+    or None for a third-person narration."""
     narration_words = 0
     first_person = 0
+    second_person = 0
     for token in tokens:
         if token.in_quote is None and token.text[:1].isalpha():
             narration_words += 1
-            if token.text in ("I", "me", "my", "myself"):
-                first_person += 1
-    if first_person < 10 or first_person < 0.01 * narration_words:
+            word = token.text.lower()
+            first_person += word in FIRST_PERSON
+            second_person += word in SECOND_PERSON
+    if first_person >= max(MIN_FIRST_PERSON, FIRST_PERSON_SHARE * narration_words):
+        return frozenset(FIRST_PERSON)
+    if second_person >= max(MIN_SECOND_PERSON, SECOND_PERSON_SHARE * narration_words):
+        return frozenset(SECOND_PERSON)
+    return None
+
+
+def _narrator(
+    parse: Parse, characters: list[Character], by_token: dict[int, CharacterId]
+) -> tuple[CharacterId, frozenset[str]] | None:
+    """A first- or second-person narration gets a narrator (and the pronouns that mean it),
+    named after whom the others address in it.
+
+    Votes come from vocatives in the quotations of first-person passages, except the lines
+    the narrator speaks ("I said"); a character who is the subject of a sentence in those
+    passages ("Anse had gone down") is someone else. Without a clear winner the narrator is
+    a new "Narrator".
+    """
+    tokens = parse.tokens
+    words = _narrating_person(tokens)
+    if words is None:
         return None
     verbs = speech_verbs()
-    narrator_paragraphs = {
-        parse.sentences[token.sentence].paragraph_index
+    paragraph_of = [parse.sentences[token.sentence].paragraph_index for token in tokens]
+    narrating = {
+        paragraph_of[token.index]
         for token in tokens
-        if token.text == "I"
+        if token.in_quote is None and token.text.lower() in words
+    }
+    speaking = {
+        paragraph_of[token.index]
+        for token in tokens
+        if token.text.lower() in words
         and token.in_quote is None
         and token.dep == "nsubj"
         and tokens[token.head].text.lower() in verbs
     }
-    # Others address the narrator in the paragraphs around the narrator's own tagged lines.
+    passages = {
+        paragraph + offset
+        for paragraph in narrating
+        for offset in range(-NARRATOR_REACH, NARRATOR_REACH + 1)
+    }
+    acting_in_passages = {
+        owner
+        for index, owner in by_token.items()
+        if tokens[index].in_quote is None
+        and tokens[index].dep in ("nsubj", "nsubjpass")
+        and paragraph_of[index] in narrating
+    }
     vocative_votes: Counter[CharacterId] = Counter()
-    for paragraph in narrator_paragraphs:
-        for neighbour in (paragraph - 1, paragraph + 1):
-            if neighbour not in narrator_paragraphs:
-                _count_nearby_vocatives(parse, by_token, neighbour, vocative_votes)
-    ranked = vocative_votes.most_common(2)
+    for paragraph in sorted(passages - speaking):
+        _count_nearby_vocatives(parse, by_token, paragraph, vocative_votes)
+    ranked = [
+        (owner, votes)
+        for owner, votes in vocative_votes.most_common()
+        if owner not in acting_in_passages
+    ]
     if ranked:
         best, votes = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
-        if votes >= MIN_NARRATOR_VOTES and votes >= 2 * runner_up:
-            return best
-    return CharacterId(f"c{len(characters)}")
+        if votes >= 2 * runner_up:
+            return best, words
+    return CharacterId(f"c{len(characters)}"), words
 
 
 def _count_nearby_vocatives(

@@ -3,7 +3,7 @@
 A rule-based salience model: each gender keeps its most recent referent, refreshed by every
 name mention and every resolved pronoun; subjects refresh more strongly than objects, so
 "Mara handed Jonah the lamp. She ..." resolves to Mara. First-person pronouns in narration go
-to the narrator, when the cast has one.
+(or second-person ones, in a story told as "you") go to the narrator, when the cast has one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from fabula.model import CharacterId, Mention, MentionKind, Parse, QuoteSpan
 REQUIRES = {"parse", "characters", "name_mentions"}
 PRODUCES = {"pronoun_mentions"}
 
-NARRATOR_PRONOUNS = {"I", "me", "my", "myself", "mine"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A referent not mentioned for this many paragraphs is forgotten.
 MEMORY_PARAGRAPHS = 6
@@ -51,7 +50,7 @@ def resolve_pronouns(
                     salient[key] = (owner, paragraph, is_subject)
             continue
         word = token.text
-        if word in NARRATOR_PRONOUNS and cast.narrator is not None:
+        if cast.narrator is not None and word.lower() in cast.narrator_words:
             mentions.append(
                 Mention(token.char_start, token.char_end, cast.narrator, MentionKind.PRONOUN, word)
             )
