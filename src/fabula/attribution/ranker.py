@@ -64,6 +64,8 @@ FEATURES = (
     "named_in_next_quote",
     "earlier_speaker",
     "in_scene_narration",
+    "style_known",
+    "style_fit",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 

@@ -44,9 +44,12 @@ SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
 # How many words after an inverted speech verb its subject may come ("said the old Mara").
 INVERTED_SUBJECT_REACH = 4
 # Evidence that fixes a turn's speaker; the ranker re-decides every other turn.
-FIXED_EVIDENCE = {"name_tag", "narrator_tag", "name_beat"}
+FIXED_EVIDENCE = {"name_tag", "narrator_tag", "name_beat", "sole_description"}
 # How many turns either side the ranker looks at for candidate speakers.
 CANDIDATE_TURNS = 4
+# A speaker's style is known from this many words of tagged lines; unseen words are smoothed.
+MIN_STYLE_WORDS = 100
+STYLE_SMOOTHING = 0.5
 # How many of the latest speakers before a run stay candidates in it.
 EARLIER_SPEAKERS = 4
 # How far back (in tokens) the ranker looks for the latest narration subject.
@@ -58,7 +61,7 @@ SECOND_PERSON_WORDS = frozenset({"you", "You", "your", "Your"})
 # A line longer than this (in tokens) is a speech, often followed by the same speaker's next.
 LONG_SPEECH_WORDS = 60
 # Left-to-right passes of the ranker over a run; later passes see both neighbours decided.
-RANKER_SWEEPS = 2
+RANKER_SWEEPS = 3
 CandidateSink = Callable[[list[int], list[Candidate]], None]
 NOMINAL_MODIFIERS = {"det", "poss", "amod", "compound"}
 # Weights of a name earlier in the tag's paragraph when resolving "she said": as the subject
@@ -98,6 +101,7 @@ CONFIDENCE = {
     "narrator_tag": 0.93,
     "pronoun_tag": 0.8,
     "nominal_tag": 0.6,
+    "sole_description": 0.8,
     "beat": 0.75,
     "name_beat": 0.85,
     "paragraph": 0.85,
@@ -218,6 +222,7 @@ class _Context:
         self.described: dict[int, CharacterId] = {}  # their speakers, once decided
         self.tag_pronouns: dict[int, tuple[str, int]] = {}  # quote -> (gender, pronoun token)
         self.mention_counts = Counter(cast.by_token.values())
+        self.style: _SpeechStyles | None = None  # set once the tags are read
         # Who the narration names in each scene: the people present, more or less.
         scene_starts = [scene.char_start for scene in scenes]
         self.scene_of_paragraph = [
@@ -231,6 +236,9 @@ class _Context:
             for index, owner in cast.by_token.items()
             if self.tokens[index].in_quote is None
         }
+        self.present_in_scene: dict[int, set[CharacterId]] = {}
+        for scene, owner in self.in_scene:
+            self.present_in_scene.setdefault(scene, set()).add(owner)
 
     def _quote_token_ranges(self) -> list[tuple[int, int]]:
         ranges = [(-1, -1)] * len(self.quote_spans)
@@ -411,10 +419,23 @@ class _Context:
             return self.described[quote_index], "nominal_tag", QuoteType.ANAPHORIC
         gender = "she" if word in FEMALE_NOUNS else "he" if word in MALE_NOUNS else None
         if gender is not None:
+            only = self._only_one_present(gender, quote_index)
+            if only is not None:
+                return only, "sole_description", QuoteType.ANAPHORIC
             # Decided later, once the whole text shows whom this description usually means.
             fallback = self.resolve_gendered(gender, quote_index, subject, avoid_previous=True)
             self.nominals[quote_index] = (self._phrase(subject), gender, fallback)
         return None, None, QuoteType.ANAPHORIC
+
+    def _only_one_present(self, gender: str, quote_index: int) -> CharacterId | None:
+        """ "said the boy" in a scene whose narration names one male character: him."""
+        scene = self.scene_of_paragraph[self.quote_spans[quote_index].paragraph_index]
+        present = [
+            owner
+            for owner in self.present_in_scene.get(scene, ())
+            if self.genders.get(owner) == gender
+        ]
+        return present[0] if len(present) == 1 else None
 
     def _described_by_name(self, head: int) -> CharacterId | None:
         """A description that is some character's name: "the policeman", "one old labourer"."""
@@ -722,15 +743,25 @@ def _rerank(
     on_candidates: CandidateSink | None,
 ) -> None:
     """Let the ranker re-decide every turn that no name or "I" tag fixes."""
+    context.style = _SpeechStyles(
+        (turn.speaker, turn.quotes, context)
+        for run in runs
+        for turn in run
+        if turn.speaker is not None and _turn_evidence(turn, per_quote) in FIXED_EVIDENCE
+    )
     earlier: list[CharacterId] = []  # speakers of the runs before, most recent first
     for run in runs:
         decided = [turn.speaker for turn in run]
+        rule_picks = list(decided)  # what the rules chose, before the ranker's sweeps
         fixed = [_turn_evidence(turn, per_quote) in FIXED_EVIDENCE for turn in run]
+        fixed[0] = fixed[0] or _opens_with_resolved_pronoun(run[0], context, per_quote)
         sweeps = RANKER_SWEEPS if ranker is not None else 1
         for position, turn in [(p, t) for _ in range(sweeps) for p, t in enumerate(run)]:
             if fixed[position]:
                 continue
-            candidates = _candidates(run, position, decided, fixed, earlier, context, per_quote)
+            candidates = _candidates(
+                run, position, decided, rule_picks, fixed, earlier, context, per_quote
+            )
             if not candidates:
                 continue
             if on_candidates is not None:
@@ -750,6 +781,65 @@ def _rerank(
                 if speaker in earlier:
                     earlier.remove(speaker)
                 earlier.insert(0, speaker)
+
+
+def _opens_with_resolved_pronoun(turn: _Turn, context: _Context, per_quote: list) -> bool:
+    """A run that opens with "he said" after narration: when the tag's rules and the
+    narration's coreference agree, nobody spoke before him to make it doubtful."""
+    if _turn_evidence(turn, per_quote) != "pronoun_tag":
+        return False
+    pronoun = next(
+        (context.tag_pronouns[q] for q in turn.quotes if q in context.tag_pronouns), None
+    )
+    if pronoun is None:
+        return False
+    owner = context.pronoun_owner.get(context.tokens[pronoun[1]].char_start)
+    if owner is None or owner != turn.speaker or turn.paragraph == 0:
+        return False
+    subjects, _ = _narration_names(context, [turn.paragraph - 1])
+    return turn.paragraph - 1 not in context.paragraph_quotes and subjects == [owner]
+
+
+class _SpeechStyles:
+    """How each character talks, learnt from the lines their name tags fix in this very text.
+
+    A turn's words are scored against each speaker's own words (a smoothed unigram model
+    against everyone's): Mr. Woodhouse's "my dear", Miss Bates's dashes.
+    """
+
+    def __init__(self, tagged_turns) -> None:
+        self.counts: dict[CharacterId, Counter[str]] = {}
+        self.everyone: Counter[str] = Counter()
+        for speaker, quote_indices, context in tagged_turns:
+            words = _quote_words_of(context, quote_indices)
+            self.counts.setdefault(speaker, Counter()).update(words)
+            self.everyone.update(words)
+        self.totals = {speaker: sum(c.values()) for speaker, c in self.counts.items()}
+        self.everyone_total = sum(self.everyone.values())
+        self.vocabulary = len(self.everyone) + 1
+
+    def knows(self, speaker: CharacterId) -> bool:
+        return self.totals.get(speaker, 0) >= MIN_STYLE_WORDS
+
+    def fit(self, speaker: CharacterId, words: list[str]) -> float:
+        """Mean log-likelihood ratio of the words under the speaker's model vs everyone's."""
+        counts, total = self.counts[speaker], self.totals[speaker]
+        smoothing = STYLE_SMOOTHING * self.vocabulary
+        ratio = 0.0
+        for word in words:
+            own = (counts[word] + STYLE_SMOOTHING) / (total + smoothing)
+            shared = (self.everyone[word] + STYLE_SMOOTHING) / (self.everyone_total + smoothing)
+            ratio += math.log(own / shared)
+        return ratio / max(1, len(words))
+
+
+def _quote_words_of(context: _Context, quote_indices: list[int]) -> list[str]:
+    words: list[str] = []
+    for quote_index in quote_indices:
+        first, last = context.quote_tokens[quote_index]
+        if first >= 0:
+            words.extend(context.tokens[i].text.lower() for i in range(first, last + 1))
+    return words
 
 
 def _turn_evidence(turn: _Turn, per_quote: list) -> str | None:
@@ -774,6 +864,7 @@ def _candidates(
     run: list[_Turn],
     position: int,
     decided: list[CharacterId | None],
+    rule_picks: list[CharacterId | None],
     fixed: list[bool],
     earlier: list[CharacterId],
     context: _Context,
@@ -842,6 +933,7 @@ def _candidates(
     )
     pool.extend(sorted(named_before) + sorted(named_after))
     evidence = _turn_evidence(turn, per_quote)
+    turn_words = _quote_words_of(context, quote_indices)
     total_mentions = max(1, sum(context.mention_counts.values()))
 
     candidates: list[Candidate] = []
@@ -856,7 +948,7 @@ def _candidates(
         if described_gender is not None and gender not in (described_gender, None):
             continue
         active: dict[str, float] = {}
-        if character == decided[position]:
+        if character == rule_picks[position]:
             active["rule"] = 1.0
             if evidence in RULE_FEATURE:
                 active[RULE_FEATURE[evidence]] = 1.0
@@ -888,6 +980,9 @@ def _candidates(
             active["gap_subject"] = 1.0
         elif character in gap_names:
             active["gap_name"] = 1.0
+        if context.style is not None and context.style.knows(character):
+            active["style_known"] = 1.0
+            active["style_fit"] = context.style.fit(character, turn_words)
         if (context.scene_of_paragraph[paragraph], character) in context.in_scene:
             active["in_scene_narration"] = 1.0
         if character in recent:
