@@ -32,12 +32,41 @@ class MentionKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Chapter:
+    """A chapter of a work read from HTML, EPUB or Markdown; its bounds are scene breaks."""
+
+    title: str | None
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What an archive download or an e-book says about itself, beside the story's text.
+
+    ``characters`` are the author's character tags: fabula takes them as the known cast.
+    """
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    fandoms: tuple[str, ...] = ()
+    relationships: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    additional_tags: tuple[str, ...] = ()
+    rating: str | None = None
+    language: str | None = None
+    words: int | None = None
+    chapters: tuple[Chapter, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SourceText:
     """Decoded, normalised text and what reading had to change to get it."""
 
     text: str
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()
+    work: Work | None = None  # for formats that carry metadata (HTML, EPUB, Markdown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +196,7 @@ class Story:
     characters: tuple[Character, ...]
     mentions: tuple[Mention, ...]
     diagnostics: tuple[str, ...] = field(default=())
+    work: Work | None = None
 
     def character(self, character_id: CharacterId | None) -> Character | None:
         return next((c for c in self.characters if c.id == character_id), None)

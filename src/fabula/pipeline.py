@@ -12,6 +12,7 @@ from fabula.analysis.counts import count_characters
 from fabula.attribution.addressees import find_addressees
 from fabula.attribution.speakers import CandidateSink, attribute_speakers
 from fabula.cast.names import find_cast
+from fabula.cast.tags import known_cast_from_tags
 from fabula.coreference.pronouns import resolve_pronouns
 from fabula.language.analyse import parse_text
 from fabula.model import (
@@ -52,10 +53,13 @@ def analyze_source(
     """
     text = source.text
     paragraphs = find_paragraphs(text)
-    scenes = find_scenes(text, paragraphs)
+    chapters = source.work.chapters if source.work is not None else ()
+    scenes = find_scenes(text, paragraphs, chapters)
     quote_spans, quote_notes = find_quotes(text, paragraphs)
     parse = parse_text(text, paragraphs, quote_spans, settings=settings)
-    found_cast = find_cast(text, parse, quote_spans, known_cast=tuple(cast or ()))
+    # A cast the user gives wins over the work's own character tags.
+    known_cast = tuple(cast or ()) or known_cast_from_tags(source.work)
+    found_cast = find_cast(text, parse, quote_spans, known_cast=known_cast)
     pronoun_mentions = resolve_pronouns(text, parse, quote_spans, found_cast)
     mentions = tuple(
         sorted(found_cast.mentions + pronoun_mentions, key=lambda m: (m.char_start, m.char_end))
@@ -97,6 +101,7 @@ def analyze_source(
         characters=characters,
         mentions=mentions,
         diagnostics=source.notes + quote_notes,
+        work=source.work,
     )
 
 

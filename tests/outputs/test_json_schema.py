@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from fabula.model import SCHEMA, CharacterId, Mention, MentionKind, Story
+from fabula.model import SCHEMA, Chapter, CharacterId, Mention, MentionKind, Story, Work
 from fabula.outputs.json_schema import scene_characters, story_to_dict
 
 TOP_LEVEL_KEYS = [
@@ -19,6 +19,7 @@ TOP_LEVEL_KEYS = [
     "scenes",
     "paragraphs",
     "diagnostics",
+    "work",
 ]
 CHARACTER_KEYS = {
     "id",
@@ -149,7 +150,37 @@ def test_empty_story() -> None:
         "scenes": [],
         "paragraphs": [],
         "diagnostics": [],
+        "work": None,
     }
+
+
+def test_a_work_s_metadata_and_chapters() -> None:
+    work = Work(
+        title="Low Tide",
+        authors=("wren_writes",),
+        relationships=("Mara Quill/Theo Vance",),
+        characters=("Mara Quill", "Theo Vance"),
+        words=1200,
+        chapters=(Chapter("One", 0, 4), Chapter(None, 4, 9)),
+    )
+    story = Story(
+        text="Tide. Out.",
+        paragraphs=(),
+        scenes=(),
+        quotes=(),
+        characters=(),
+        mentions=(),
+        work=work,
+    )
+    data = story_to_dict(story)["work"]
+    assert data["title"] == "Low Tide"
+    assert data["authors"] == ["wren_writes"]
+    assert data["characters"] == ["Mara Quill", "Theo Vance"]
+    assert data["fandoms"] == [] and data["rating"] is None and data["words"] == 1200
+    assert data["chapters"] == [
+        {"title": "One", "start": 0, "end": 4},
+        {"title": None, "start": 4, "end": 9},
+    ]
 
 
 def test_documented_example_follows_the_contract(repo_root: Path, sample_story: Story) -> None:

@@ -92,7 +92,15 @@ def find_cast(
     """
     tokens = parse.tokens
     word_stats = _capitalisation_stats(parse)
-    occurrences = list(_name_occurrences(parse, word_stats))
+    # Words of the names a user or the work's tags give are names, even "June" or "Hope".
+    known_words = frozenset(
+        word
+        for known in known_cast
+        for name in (known.name, *known.aliases)
+        for word in name.split()
+        if word[:1].isupper() and word.lower() not in NAME_CONNECTORS | {"the", "a", "an"}
+    )
+    occurrences = list(_name_occurrences(parse, word_stats, known_words))
     evidence = _person_evidence(parse, occurrences)
     spans = [(occ.first_token, occ.last_token) for occ in occurrences]
     for occ, pronoun in zip(occurrences, pronoun_votes(parse, spans), strict=True):
@@ -212,7 +220,9 @@ def _is_common_word(word: str, word_stats: tuple[Counter, Counter]) -> bool:
     return lower[word.lower()] > max(2, 2 * capitalised_mid[word])
 
 
-def _name_occurrences(parse: Parse, word_stats: tuple[Counter, Counter]):
+def _name_occurrences(
+    parse: Parse, word_stats: tuple[Counter, Counter], known_words: frozenset[str] = frozenset()
+):
     """Yield each run of proper-noun tokens that can name a person, as a ``NameForm``."""
     tokens = parse.tokens
     honorific_table = honorifics()
@@ -232,7 +242,7 @@ def _name_occurrences(parse: Parse, word_stats: tuple[Counter, Counter]):
             run_end += 1
         while run_end > index and tokens[run_end].text.lower() in NAME_CONNECTORS | {"-"}:
             run_end -= 1
-        occurrence = _form_from_run(parse, index, run_end, word_stats, honorific_table)
+        occurrence = _form_from_run(parse, index, run_end, word_stats, honorific_table, known_words)
         if occurrence is not None:
             yield occurrence
         index = run_end + 1
@@ -322,14 +332,18 @@ def _form_from_run(
     last: int,
     word_stats: tuple[Counter, Counter],
     honorific_table: dict[str, str | None],
+    known_words: frozenset[str] = frozenset(),
 ) -> _Occurrence | None:
     tokens = parse.tokens
+    not_names = NOT_NAMES - known_words
     # Drop leading words that are only capitalised because they open a sentence ("Said Willow").
     while first <= last:
         token = tokens[first]
         if token.text in honorific_table or token.text.lower() in NAME_CONNECTORS:
             break
-        if token.text in NOT_NAMES or (
+        if token.text in known_words:
+            break
+        if token.text in not_names or (
             _sentence_initial(tokens, parse, token) and _is_common_word(token.text, word_stats)
         ):
             first += 1
@@ -353,11 +367,16 @@ def _form_from_run(
     name_words = tuple(w for w in words if w != "-")
     if not name_words or len(name_words) > 4:
         return None
-    if len(name_words) == 1 and (name_words[0] in NOT_NAMES or name_words[0] in FIRST_PERSON):
+    if len(name_words) == 1 and (name_words[0] in not_names or name_words[0] in FIRST_PERSON):
         return None
-    if any(w in NOT_NAMES and w not in NAME_CONNECTORS for w in name_words[:1]):
+    if any(w in not_names and w not in NAME_CONNECTORS for w in name_words[:1]):
         return None
-    if honorific is None and len(name_words) == 1 and _is_common_word(name_words[0], word_stats):
+    if (
+        honorific is None
+        and len(name_words) == 1
+        and name_words[0] not in known_words
+        and _is_common_word(name_words[0], word_stats)
+    ):
         return None
     joined = _join_words(tokens, first + (1 if honorific else 0), last)
     joined = joined[: len(joined) - len(tokens[last].text) + len(words[-1])]  # cut '.--"Yes'

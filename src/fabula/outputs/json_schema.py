@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from fabula.model import SCHEMA, CharacterId, SceneId, Story
+from fabula.model import SCHEMA, CharacterId, SceneId, Story, Work
 
 CONFIDENCE_DIGITS = 3
 
@@ -72,6 +72,24 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         ],
         "paragraphs": [{"start": p.char_start, "end": p.char_end} for p in story.paragraphs],
         "diagnostics": list(story.diagnostics),
+        "work": _work_to_dict(story.work) if story.work is not None else None,
+    }
+
+
+def _work_to_dict(work: Work) -> dict[str, Any]:
+    return {
+        "title": work.title,
+        "authors": list(work.authors),
+        "fandoms": list(work.fandoms),
+        "relationships": list(work.relationships),
+        "characters": list(work.characters),
+        "additional_tags": list(work.additional_tags),
+        "rating": work.rating,
+        "language": work.language,
+        "words": work.words,
+        "chapters": [
+            {"title": c.title, "start": c.char_start, "end": c.char_end} for c in work.chapters
+        ],
     }
 
 

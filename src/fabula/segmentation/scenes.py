@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from itertools import pairwise
 
-from fabula.model import Paragraph, Scene, SceneId
+from fabula.model import Chapter, Paragraph, Scene, SceneId
 
 __all__ = ["find_break_paragraphs", "find_scenes"]
 
@@ -42,15 +42,25 @@ _QUOTE_MARKS = frozenset("\"'“”‘’«»„")
 _MAX_WIDE_GAP_SHARE = 0.2
 
 
-def find_scenes(text: str, paragraphs: tuple[Paragraph, ...]) -> tuple[Scene, ...]:
+def find_scenes(
+    text: str, paragraphs: tuple[Paragraph, ...], chapters: tuple[Chapter, ...] = ()
+) -> tuple[Scene, ...]:
     """Group the paragraphs between breaks into scenes ``s0``, ``s1``, ...
 
     Break paragraphs (ornaments, headings and the title line after a heading) belong to no
     scene; a heading becomes the next scene's ``heading``. No paragraphs → no scenes; no breaks →
     one scene. E.g. "CHAPTER I.\\n\\nIt rained.\\n\\n* * *\\n\\nIt snowed." → two scenes, the
     first with heading "CHAPTER I.".
+
+    ``chapters`` (from HTML, EPUB or Markdown) each start a scene; a chapter's title line is
+    its heading.
     """
     breaks = _classify_breaks(text, paragraphs)
+    chapter_titles = {chapter.char_start: chapter.title for chapter in chapters}
+    for paragraph in paragraphs:
+        title = chapter_titles.get(paragraph.char_start)
+        if title and text[paragraph.char_start : paragraph.char_end].strip() == title:
+            breaks[paragraph.index] = title
     wide_gaps = _wide_gap_starts(text, paragraphs, breaks)
     scenes: list[Scene] = []
     run: list[Paragraph] = []
@@ -75,7 +85,7 @@ def find_scenes(text: str, paragraphs: tuple[Paragraph, ...]) -> tuple[Scene, ..
             if breaks[paragraph.index]:
                 headings.append(breaks[paragraph.index])
             continue
-        if paragraph.index in wide_gaps:
+        if paragraph.index in wide_gaps or paragraph.char_start in chapter_titles:
             close_run()
         if not run:
             current_heading = " ".join(headings) or None
