@@ -119,7 +119,7 @@ def analyze(
     cast_path: Path | None,
     quiet: bool,
 ) -> None:
-    """Analyse each INPUT (a text file, or - for stdin) into OUTDIR/<stem>.json.
+    """Analyse each INPUT (text, Markdown, HTML or EPUB; - for stdin) into OUTDIR/<stem>.json.
 
     A failing input is reported on one line and skipped; the others are still written, and the
     exit code is that of the first failure.

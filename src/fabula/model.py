@@ -33,7 +33,8 @@ class MentionKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Chapter:
-    """A chapter of a work read from HTML, EPUB or Markdown; its bounds are scene breaks."""
+    """A chapter of a work read from HTML, EPUB or Markdown: the span of its body (its title
+    line, when the text has one, is the paragraph just before). Chapters start scenes."""
 
     title: str | None
     char_start: int
@@ -53,6 +54,8 @@ class Work:
     relationships: tuple[str, ...] = ()
     characters: tuple[str, ...] = ()
     additional_tags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
     rating: str | None = None
     language: str | None = None
     words: int | None = None

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from fabula.reading.html import (
-    Chapter,
-    WorkMetadata,
-    extract_html,
-    looks_like_html,
-    markdown_to_text,
-)
+from fabula.model import Chapter, Work
+from fabula.reading.html import extract_html, looks_like_html, markdown_to_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LEAKS = ("LEAK", "font-family", "document.write", "alert", "Summary", "Notes", "Kudos")
@@ -32,7 +28,7 @@ def archive_work():
 
 
 def test_archive_metadata_is_read_from_the_preface(archive_work) -> None:
-    assert archive_work.metadata == WorkMetadata(
+    assert replace(archive_work.work, chapters=()) == Work(
         title="The Lighthouse Ledger",
         authors=("pennywhistle_fox",),
         fandoms=("The Saltglass Keepers",),
@@ -67,7 +63,7 @@ def test_archive_hr_becomes_a_scene_break_paragraph(archive_work) -> None:
 
 
 def test_archive_chapters_span_their_bodies(archive_work) -> None:
-    first, second = archive_work.chapters
+    first, second = archive_work.work.chapters
     text = archive_work.text
     assert first.title == "Chapter 1: The Lighthouse Ledger"
     assert second.title == "Chapter 2: Low Tide"
@@ -95,24 +91,24 @@ def test_stats_word_count_with_thousands_separator() -> None:
         '<dl class="tags"><dt>Stats:</dt><dd>Chapters: 3/3 Words: 12,345 Kudos: 9</dd></dl>'
         '<div class="userstuff"><p>Text.</p></div>'
     )
-    assert extract_html(markup).metadata.words == 12345
+    assert extract_html(markup).work.words == 12345
 
 
 def test_by_line_gives_the_authors_without_an_author_link() -> None:
     markup = '<h1>Tidewater</h1><div class="byline">by Ren Oduya and Lark</div>'
     markup += '<div class="userstuff"><p>Text.</p></div>'
-    assert extract_html(markup).metadata.authors == ("Ren Oduya", "Lark")
+    assert extract_html(markup).work.authors == ("Ren Oduya", "Lark")
 
 
 def test_ordinary_page_uses_the_whole_body_and_its_headings() -> None:
     work = extract_html(_fixture("ordinary_page.html"))
-    assert work.metadata.title == "The Clockmaker’s Apprentice"
-    assert work.metadata.authors == ("Ada Brightwater",)
-    assert [chapter.title for chapter in work.chapters] == [
+    assert work.work.title == "The Clockmaker’s Apprentice"
+    assert work.work.authors == ("Ada Brightwater",)
+    assert [chapter.title for chapter in work.work.chapters] == [
         "Part One: Springs",
         "Part Two: Gears",
     ]
-    first, second = work.chapters
+    first, second = work.work.chapters
     assert work.text[first.char_start :].startswith("Jonah Pell wound the last clock")
     assert work.text[second.char_start :].startswith("Miss Hale came down the stairs slowly.\n")
     assert "“Not a minute late,” she had said. “They notice.”" in work.text
@@ -125,7 +121,7 @@ def test_ordinary_page_uses_the_whole_body_and_its_headings() -> None:
 def test_page_without_headings_is_one_chapter() -> None:
     work = extract_html("<html><body><p>One.</p><p>Two &lt;three&gt;.</p></body></html>")
     assert work.text == "One.\n\nTwo <three>."
-    assert work.chapters == (Chapter(None, 0, len(work.text)),)
+    assert work.work.chapters == (Chapter(None, 0, len(work.text)),)
 
 
 def test_double_br_splits_paragraphs_and_inline_whitespace_collapses() -> None:
@@ -207,7 +203,7 @@ def markdown_story():
 
 def test_markdown_headings_open_chapters(markdown_story) -> None:
     text = markdown_story.text
-    first, second = markdown_story.chapters
+    first, second = markdown_story.work.chapters
     assert (first.title, second.title) == ("Chapter 1", "Chapter 2: Under the Bridge")
     assert text.startswith("Chapter 1\n\n")
     assert text[first.char_start :].startswith("Ilse found the map folded")
@@ -260,5 +256,5 @@ def test_markdown_inline_conversions(source: str, expected: str) -> None:
 
 def test_markdown_without_headings_is_one_chapter() -> None:
     work = markdown_to_text("One.\n\nTwo.")
-    assert work.chapters == (Chapter(None, 0, len(work.text)),)
-    assert work.metadata == WorkMetadata()
+    assert work.work.chapters == (Chapter(None, 0, len(work.text)),)
+    assert replace(work.work, chapters=()) == Work()

@@ -84,6 +84,8 @@ def _work_to_dict(work: Work) -> dict[str, Any]:
         "relationships": list(work.relationships),
         "characters": list(work.characters),
         "additional_tags": list(work.additional_tags),
+        "warnings": list(work.warnings),
+        "categories": list(work.categories),
         "rating": work.rating,
         "language": work.language,
         "words": work.words,

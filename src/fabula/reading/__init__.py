@@ -1,15 +1,21 @@
-"""Turn bytes or a file into a ``SourceText``: decoded, line endings normalised, nothing else.
+"""Turn bytes or a file into a ``SourceText``: plain text, HTML, Markdown or EPUB.
 
-The text must stay faithful to the source, so reading only removes a byte-order mark and turns
-CRLF / lone CR into LF; quote marks and everything else are left for later stages to interpret.
+Plain text must stay faithful to the source, so reading only removes a byte-order mark and
+turns CRLF / lone CR into LF; quote marks and everything else are left for later stages. HTML
+(an archive's download page or any page), Markdown and EPUB are reduced to plain paragraphs,
+with the work's metadata and chapters beside them. The format is told by the file's extension
+and, for HTML and EPUB, by its content too.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePath
 
 from fabula.errors import InputError
-from fabula.model import SourceText
+from fabula.model import Chapter, SourceText, Work
+from fabula.reading.epub import read_epub
+from fabula.reading.html import ExtractedWork, extract_html, looks_like_html, markdown_to_text
 
 __all__ = ["read_bytes", "read_path"]
 
@@ -40,6 +46,11 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 _SNIFF_CHARS = 8192
+_ZIP_MAGIC = b"PK\x03\x04"
+_EPUB_MIMETYPE = b"application/epub+zip"
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+PARAGRAPH_SEPARATOR = "\n\n"
 # Prose has almost no C0 control characters; binary data decoded as cp1252/latin-1 has about
 # 10%. C1 controls are not counted: latin-1 turns stray cp1252 bytes into them.
 _MAX_CONTROL_SHARE = 0.05
@@ -77,6 +88,9 @@ def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
     name = _one_line(name)
     if not data.strip():
         raise InputError(f"{name} is empty")
+    suffix = PurePath(name).suffix.lower()
+    if data.startswith(_ZIP_MAGIC) and (suffix == ".epub" or _EPUB_MIMETYPE in data[:_SNIFF_CHARS]):
+        return _from_epub(data, name)
     if data.startswith(_BINARY_MAGIC):
         raise InputError(f"{name} looks like a binary file, not text")
     text, encoding, notes = _decode(data, name)
@@ -85,7 +99,54 @@ def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name} is empty")
+    if suffix in MARKDOWN_SUFFIXES:
+        return _from_markup(markdown_to_text(text), name, encoding, notes)
+    if suffix in HTML_SUFFIXES or looks_like_html(text):
+        return _from_markup(extract_html(text), name, encoding, notes)
     return SourceText(text=text, encoding=encoding, notes=notes)
+
+
+def _from_markup(
+    extracted: ExtractedWork, name: str, encoding: str, notes: tuple[str, ...]
+) -> SourceText:
+    if not extracted.text.strip():
+        raise InputError(f"{name} has no story text")
+    return SourceText(extracted.text, encoding=encoding, notes=notes, work=extracted.work)
+
+
+def _from_epub(data: bytes, name: str) -> SourceText:
+    """Each spine document's text, one after another; each becomes at least one chapter."""
+    book = read_epub(data, name=name)
+    parts: list[str] = []
+    chapters: list[Chapter] = []
+    tagged = Work()
+    offset = 0
+    for document in book.documents:
+        extracted = extract_html(document.markup)
+        if not extracted.text.strip():
+            continue
+        if parts:
+            offset += len(PARAGRAPH_SEPARATOR)
+        chapters.extend(
+            replace(c, char_start=c.char_start + offset, char_end=c.char_end + offset)
+            for c in extracted.work.chapters
+        )
+        if not tagged.characters and extracted.work.characters:
+            tagged = extracted.work  # an archive's e-book carries its tags on a preface page
+        parts.append(extracted.text)
+        offset += len(extracted.text)
+    if not parts:
+        raise InputError(f"{name} has no story text")
+    metadata = book.metadata
+    work = replace(
+        tagged,
+        title=metadata.title or tagged.title,
+        authors=metadata.authors or tagged.authors,
+        language=metadata.language or tagged.language,
+        additional_tags=tagged.additional_tags or metadata.subjects,
+        chapters=tuple(chapters),
+    )
+    return SourceText(PARAGRAPH_SEPARATOR.join(parts), work=work)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
+from fabula.model import Chapter, Work
+
 __all__ = [
-    "Chapter",
     "ExtractedWork",
-    "WorkMetadata",
     "extract_html",
     "looks_like_html",
     "markdown_to_text",
@@ -27,38 +27,12 @@ SCENE_BREAK = "* * *"
 
 
 @dataclass(frozen=True, slots=True)
-class Chapter:
-    """A chapter's body as a span of ``ExtractedWork.text``; its heading paragraph lies before."""
-
-    title: str | None
-    char_start: int
-    char_end: int
-
-
-@dataclass(frozen=True, slots=True)
-class WorkMetadata:
-    """What a work's preface says about it; ``None`` or ``()`` when the markup does not say."""
-
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    fandoms: tuple[str, ...] = ()
-    relationships: tuple[str, ...] = ()
-    characters: tuple[str, ...] = ()
-    additional_tags: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    rating: str | None = None
-    language: str | None = None
-    words: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class ExtractedWork:
-    """Plain story text ready for ``SourceText``, with where its chapters lie and its metadata."""
+    """Plain story text ready for ``SourceText``, with its metadata and where its chapters lie
+    (each chapter's span is its body; its heading paragraph lies just before)."""
 
     text: str
-    chapters: tuple[Chapter, ...]
-    metadata: WorkMetadata = field(default_factory=WorkMetadata)
+    work: Work
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,7 +340,7 @@ def extract_html(markup: str) -> ExtractedWork:
     return _assemble(kept, _metadata(parser, title))
 
 
-def _metadata(parser: _StoryParser, title: str | None) -> WorkMetadata:
+def _metadata(parser: _StoryParser, title: str | None) -> Work:
     authors = parser.authors or [
         name
         for line in parser.bylines[:1]
@@ -383,7 +357,7 @@ def _metadata(parser: _StoryParser, title: str | None) -> WorkMetadata:
         return found[0] if found else None
 
     stats = _WORDS.search(" ".join(values("stats", "stat")))
-    return WorkMetadata(
+    return Work(
         title=title,
         authors=tuple(dict.fromkeys(authors or parser.meta_authors)),
         fandoms=values("fandom", "fandoms"),
@@ -398,7 +372,7 @@ def _metadata(parser: _StoryParser, title: str | None) -> WorkMetadata:
     )
 
 
-def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: WorkMetadata) -> ExtractedWork:
+def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> ExtractedWork:
     """Join paragraphs with one blank line; a heading paragraph opens a chapter after it.
 
     Chapters with no body (a work title straight above "Chapter 1") are dropped.
@@ -419,7 +393,7 @@ def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: WorkMetadata) ->
             title, body_start, _ = spans[-1]
             spans[-1] = (title, body_start, position)
     chapters = tuple(Chapter(title, start, end) for title, start, end in spans if end > start)
-    return ExtractedWork("\n\n".join(parts), chapters, metadata)
+    return ExtractedWork("\n\n".join(parts), replace(metadata, chapters=chapters))
 
 
 def _collapse(text: str) -> str:
@@ -488,7 +462,7 @@ def markdown_to_text(source: str) -> ExtractedWork:
         else:
             lines.append(_QUOTE_MARKER.sub("", line))
     end_paragraph()
-    return _assemble(paragraphs, WorkMetadata())
+    return _assemble(paragraphs, Work())
 
 
 def _inline(text: str) -> str:

@@ -52,13 +52,13 @@ def find_scenes(
     one scene. E.g. "CHAPTER I.\\n\\nIt rained.\\n\\n* * *\\n\\nIt snowed." → two scenes, the
     first with heading "CHAPTER I.".
 
-    ``chapters`` (from HTML, EPUB or Markdown) each start a scene; a chapter's title line is
-    its heading.
+    ``chapters`` (from HTML, EPUB or Markdown) each start a scene; a chapter's title line,
+    just before its body, is the scene's heading.
     """
     breaks = _classify_breaks(text, paragraphs)
     chapter_titles = {chapter.char_start: chapter.title for chapter in chapters}
-    for paragraph in paragraphs:
-        title = chapter_titles.get(paragraph.char_start)
+    for paragraph, following in pairwise(paragraphs):
+        title = chapter_titles.get(following.char_start)
         if title and text[paragraph.char_start : paragraph.char_end].strip() == title:
             breaks[paragraph.index] = title
     wide_gaps = _wide_gap_starts(text, paragraphs, breaks)
