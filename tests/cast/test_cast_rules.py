@@ -12,7 +12,8 @@ import pytest
 import fabula
 from fabula.cast.aliases import Cluster, NameForm, cluster_forms
 from fabula.cast.names import _name_part
-from fabula.model import Character, CharacterId, Story
+from fabula.cast.tags import known_cast_from_tags
+from fabula.model import Character, CharacterId, KnownCharacter, Story, Work
 
 
 def form(*words: str, honorific: str | None = None, the_form: bool = False) -> NameForm:
@@ -183,3 +184,16 @@ def test_a_bare_surname_of_two_men_stays_unassigned() -> None:
     evidence = {f.key: person(he=3) for f in forms}
     owner = cluster_forms(forms, evidence=evidence).owner_of
     assert owner["amsel"] not in {owner["berry amsel"], owner["joel amsel"]}
+
+
+def test_character_tags_become_the_known_cast() -> None:
+    work = Work(
+        characters=(
+            "Dawn Summers",
+            "Spike (Buffy the Vampire Slayer)",
+            "Original Characters",
+            "Spike (Buffy the Vampire Slayer)",
+        )
+    )
+    assert known_cast_from_tags(work) == (KnownCharacter("Dawn Summers"), KnownCharacter("Spike"))
+    assert known_cast_from_tags(None) == ()
