@@ -262,3 +262,14 @@ def test_second_person_tag_is_the_narrator() -> None:
 def test_no_candidate_gives_no_speaker() -> None:
     story = fabula.analyze('The house was empty.\n\n"Hello?"')
     assert [(q.speaker, q.confidence) for q in story.quotes] == [(None, 0.0)]
+
+
+def test_dash_dialogue_speakers() -> None:
+    story = fabula.analyze(
+        "Mara and Theo stood on the quay while the boats came in.\n\n"
+        "— Where are you going? — asked Mara.\n\n"
+        "— Home, — said Theo. — It is late.\n\n"
+        "— I — I thought you would stay.\n\n"
+        "— Not tonight."
+    )
+    assert [name for _, name, _ in speakers(story)] == ["Mara", "Theo", "Theo", "Mara", "Theo"]

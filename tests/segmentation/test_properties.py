@@ -19,6 +19,10 @@ _PIECES = st.one_of(
     st.text(max_size=3),
 )
 _TEXTS = st.lists(_PIECES, max_size=60).map("".join)
+# Texts that often open paragraphs with a dash, so dash dialogue is detected and scanned.
+_DASH_TEXTS = st.lists(
+    st.one_of(_PIECES, st.just("\n\n— "), st.just("\n\n—"), st.just(" — ")), max_size=60
+).map("".join)
 
 
 def _non_whitespace(text: str) -> str:
@@ -63,6 +67,16 @@ def test_scenes_are_ordered_runs_of_paragraphs(text: str) -> None:
 @settings(max_examples=300)
 @given(_TEXTS)
 def test_quotes_lie_inside_their_paragraph_and_never_overlap(text: str) -> None:
+    _assert_quotes_lie_inside_their_paragraph(text)
+
+
+@settings(max_examples=300)
+@given(_DASH_TEXTS)
+def test_dash_dialogue_quotes_lie_inside_their_paragraph(text: str) -> None:
+    _assert_quotes_lie_inside_their_paragraph(text)
+
+
+def _assert_quotes_lie_inside_their_paragraph(text: str) -> None:
     paragraphs = find_paragraphs(text)
     spans, notes = find_quotes(text, paragraphs)
     previous_end = 0

@@ -130,3 +130,36 @@ def test_headings_hold_no_quotations() -> None:
 def test_no_dialogue() -> None:
     assert find_quotes("A quiet day.", find_paragraphs("A quiet day.")) == ((), ())
     assert find_quotes("", ()) == ((), ())
+
+
+DASH_DIALOGUE = (
+    "Mara and Theo stood on the quay while the boats came in.\n\n"
+    "— Where are you going? — asked Mara.\n\n"
+    "— Home, — said Theo. — It is late.\n\n"
+    "— I — I thought you would stay.\n\n"
+    "Theo shrugged and looked at the water.\n\n"
+    "— Not tonight."
+)
+
+
+def test_dash_dialogue_alternates_speech_and_tags() -> None:
+    texts, spans, notes = quotes_of(DASH_DIALOGUE)
+    assert texts == [
+        "— Where are you going?",
+        "— Home,",
+        "— It is late.",
+        "— I — I thought you would stay.",
+        "— Not tonight.",
+    ]
+    assert [span.continues for span in spans] == [None, None, 1, None, None]
+    assert notes == ()
+
+
+def test_a_few_dashes_in_quoted_prose_are_not_a_convention() -> None:
+    text = (
+        '"Wait," said Mara.\n\n'
+        "— and then the rain came, as it always did.\n\n"
+        '"Here," said Theo — and he pointed.'
+    )
+    texts, _, _ = quotes_of(text)
+    assert texts == ['"Wait,"', '"Here,"']

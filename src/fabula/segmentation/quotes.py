@@ -39,6 +39,12 @@ _ELISION = re.compile(
 # A tag between two parts of one quotation ('"Wait," she said, "for me."') is short; longer
 # narration usually holds action, and PDNC then often starts a new quotation.
 _MAX_TAG_CHARS = 80
+_DASHES = "—–"
+_DOUBLE_MARKS = frozenset('"“”')
+# Punctuation that ends a stretch of speech or narration before a dialogue dash.
+_DASH_PUNCTUATION = frozenset(",.!?;:…")
+# Fewer paragraphs opening with a dash than this are not a dialogue convention.
+_MIN_DASH_PARAGRAPHS = 3
 _MAX_SCARE_WORDS = 3
 
 
@@ -65,8 +71,11 @@ def find_quotes(
     """
     breaks = find_break_paragraphs(text, paragraphs)
     content = [p for p in paragraphs if p.index not in breaks]
+    if _uses_dash_dialogue(text, content):
+        spans = [span for p in content for span in _scan_dash_paragraph(text, p)]
+        return _link(text, spans), ()
     convention = _detect_convention(text, content)
-    spans: list[_Span] = []
+    spans = []
     notes: list[str] = []
     open_at_end: _Span | None = None  # the previous paragraph's quotation left open
     for paragraph in content:
@@ -82,6 +91,44 @@ def find_quotes(
     if open_at_end is not None:
         notes.append(_unclosed_note(open_at_end))
     return _link(text, [s for s in spans if not _is_scare_quote(text, s, paragraphs)]), tuple(notes)
+
+
+def _uses_dash_dialogue(text: str, paragraphs: list[Paragraph]) -> bool:
+    """Dialogue opened by a dash ("— Where to? — asked Mara."), the convention of many
+    European languages and their translations, when more paragraphs open with a dash than
+    hold a double quotation mark."""
+    dashed = sum(1 for p in paragraphs if text[p.char_start] in _DASHES)
+    quoted = sum(1 for p in paragraphs if _DOUBLE_MARKS & set(text[p.char_start : p.char_end]))
+    return dashed >= _MIN_DASH_PARAGRAPHS and dashed > quoted
+
+
+def _scan_dash_paragraph(text: str, paragraph: Paragraph) -> list[_Span]:
+    """A dash opens the speech; later dashes alternate between tag and speech.
+
+    Inside speech, a dash ends it when punctuation comes before it or a lower-case word after
+    it ("Home — said Theo"), so a faltering "I — I don't" stays speech; inside a tag, a dash
+    after punctuation reopens speech ("asked Mara. — It is late.").
+    """
+    start, end = paragraph.char_start, paragraph.char_end
+    if text[start] not in _DASHES:
+        return []
+    spans: list[_Span] = []
+    speech_start: int | None = start
+    for i in range(start + 1, end):
+        if text[i] not in _DASHES:
+            continue
+        before = text[start:i].rstrip()[-1:]
+        after = text[i + 1 : end].lstrip()[:1]
+        if speech_start is not None and (before in _DASH_PUNCTUATION or after.islower()):
+            _add(
+                spans, text, speech_start, _trim_end(text, speech_start, i), paragraph, closed=True
+            )
+            speech_start = None
+        elif speech_start is None and before in _DASH_PUNCTUATION and after:
+            speech_start = i
+    if speech_start is not None:
+        _add(spans, text, speech_start, _trim_end(text, speech_start, end), paragraph, closed=True)
+    return spans
 
 
 def _unclosed_note(span: _Span) -> str:
