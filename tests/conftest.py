@@ -161,7 +161,13 @@ class FakePipeline:
     calls: list[tuple[SourceText, tuple[KnownCharacter, ...] | None]] = field(default_factory=list)
     story: Callable[[SourceText], Story] | None = None
 
-    def __call__(self, source: SourceText, cast: Sequence[KnownCharacter] | None = None) -> Story:
+    def __call__(
+        self,
+        source: SourceText,
+        cast: Sequence[KnownCharacter] | None = None,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Story:
         self.calls.append((source, tuple(cast) if cast is not None else None))
         return self.story(source) if self.story else _plain_story(source)
 

@@ -6,11 +6,13 @@ bug and becomes one "internal error" line (the traceback only with ``FABULA_DEBU
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import click
 from fabula import __version__, pipeline, reading
 from fabula.errors import ConfigError, FabulaError, InputError, StageError
 from fabula.evaluation.command import eval_command
+from fabula.language.analyse import Progress
 from fabula.model import SCHEMA, KnownCharacter, SourceText, Story
 from fabula.outputs.summary import format_summary
 
@@ -138,7 +141,8 @@ def analyze(
     for name, stem in zip(inputs, stems, strict=True):
         label = "<stdin>" if name == STDIN else name
         try:
-            story = pipeline.analyze_source(read_input(name), cast)
+            with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
+                story = pipeline.analyze_source(read_input(name), cast, progress=progress)
             written = write_story(story, outdir / f"{stem}.json")
         except Exception as error:  # report it, then go on with the other inputs
             code = report(error, label)
@@ -151,6 +155,25 @@ def analyze(
 
 
 main.add_command(eval_command)
+
+
+@contextlib.contextmanager
+def parse_progress(label: str, *, show: bool) -> Iterator[Progress | None]:
+    """A progress bar on a terminal's stderr while a story is parsed; nothing otherwise, so
+    pipes and logs get only the summary."""
+    if not show:
+        yield None
+        return
+    with click.progressbar(length=1, label=f"parsing {label}", file=sys.stderr) as bar:
+        done = 0
+
+        def advance(parsed: int, total: int) -> None:
+            nonlocal done
+            bar.length = total
+            bar.update(parsed - done)
+            done = parsed
+
+        yield advance
 
 
 def output_stem(name: str) -> str:

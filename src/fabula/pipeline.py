@@ -14,7 +14,7 @@ from fabula.attribution.speakers import CandidateSink, attribute_speakers
 from fabula.cast.names import find_cast
 from fabula.cast.tags import known_cast_from_tags
 from fabula.coreference.pronouns import resolve_pronouns
-from fabula.language.analyse import parse_text
+from fabula.language.analyse import Progress, parse_text
 from fabula.model import (
     KnownCharacter,
     Quote,
@@ -46,17 +46,19 @@ def analyze_source(
     *,
     settings: Settings = DEFAULT_SETTINGS,
     speaker_candidates: CandidateSink | None = None,
+    progress: Progress | None = None,
 ) -> Story:
     """Analyse a read source; reading notes become the story's first diagnostics.
 
-    ``speaker_candidates`` sees the speaker ranker's candidates (for training it).
+    ``speaker_candidates`` sees the speaker ranker's candidates (for training it);
+    ``progress(done, total)`` hears how far the parse, the long part, has got.
     """
     text = source.text
     paragraphs = find_paragraphs(text)
     chapters = source.work.chapters if source.work is not None else ()
     scenes = find_scenes(text, paragraphs, chapters)
     quote_spans, quote_notes = find_quotes(text, paragraphs)
-    parse = parse_text(text, paragraphs, quote_spans, settings=settings)
+    parse = parse_text(text, paragraphs, quote_spans, settings=settings, progress=progress)
     # A cast the user gives wins over the work's own character tags.
     known_cast = tuple(cast or ()) or known_cast_from_tags(source.work)
     found_cast = find_cast(text, parse, quote_spans, known_cast=known_cast)

@@ -99,3 +99,18 @@ def test_sentences_cover_tokens_and_know_their_paragraph(parsed) -> None:
 def test_empty_text_gives_an_empty_parse() -> None:
     parse = parse_text("", (), (), settings=DEFAULT_SETTINGS)
     assert parse == Parse((), (), ())
+
+
+@pytest.mark.model
+def test_progress_is_reported_up_to_the_whole_text() -> None:
+    text = "\n\n".join(f'"Row {n}," said Ada. The boat went on past the mill.' for n in range(900))
+    paragraphs = find_paragraphs(text)
+    quotes, _ = find_quotes(text, paragraphs)
+    heard: list[tuple[int, int]] = []
+    parse_text(
+        text, paragraphs, quotes, settings=DEFAULT_SETTINGS, progress=lambda *p: heard.append(p)
+    )
+    done = [d for d, _ in heard]
+    assert len(heard) >= 2 and done == sorted(done)
+    assert heard[-1] == (len(text), len(text))
+    assert {total for _, total in heard} == {len(text)}

@@ -9,6 +9,7 @@ each token's text is taken from the book itself.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 from fabula.model import Paragraph, Parse, QuoteSpan, Sentence, Token
 from fabula.nlp import load_spacy
@@ -17,6 +18,10 @@ from fabula.settings import Settings
 REQUIRES = {"paragraphs", "quotes"}
 PRODUCES = {"parse"}
 
+Progress = Callable[[int, int], None]  # (characters parsed, characters in all)
+# How often progress is reported, in characters of text.
+PROGRESS_STEP_CHARS = 20_000
+
 
 def parse_text(
     text: str,
@@ -24,8 +29,12 @@ def parse_text(
     quote_spans: tuple[QuoteSpan, ...],
     *,
     settings: Settings,
+    progress: Progress | None = None,
 ) -> Parse:
     """Tag and parse each paragraph; mark which tokens lie inside a quotation.
+
+    ``progress(done, total)`` hears how many characters are parsed, now and then: the parse
+    is nearly all of the time a long text takes.
 
     >>> # "Hi," said Ann.  ->  tokens '"', 'Hi', ',', '"' (in quote 0), 'said', 'Ann', '.'
     """
@@ -38,7 +47,11 @@ def parse_text(
     sentences: list[Sentence] = []
     paragraph_token_starts: list[int] = []
     docs = nlp.pipe(paragraph_texts, batch_size=settings.parse_batch_size, n_process=processes)
+    reported = 0
     for paragraph, doc in zip(paragraphs, docs, strict=True):
+        if progress is not None and paragraph.char_end - reported >= PROGRESS_STEP_CHARS:
+            reported = paragraph.char_end
+            progress(reported, len(text))
         paragraph_token_starts.append(len(tokens))
         offset = paragraph.char_start
         book_index = _book_token_indices(doc, len(tokens))
@@ -68,6 +81,8 @@ def parse_text(
                 sentences.append(
                     Sentence(sentence_index, sentence_first, len(tokens), paragraph.index)
                 )
+    if progress is not None:
+        progress(len(text), len(text))
     return Parse(tuple(tokens), tuple(sentences), tuple(paragraph_token_starts))
 
 
