@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fabula.attribution.ranker import Candidate, SpeakerRanker, feature_vector
@@ -231,14 +231,25 @@ class _Context:
             else len(scenes)
             for start in parse.paragraph_token_starts
         ]
-        self.in_scene = {
-            (bisect_right(scene_starts, self.tokens[index].char_start), owner)
-            for index, owner in cast.by_token.items()
-            if self.tokens[index].in_quote is None
-        }
         self.present_in_scene: dict[int, set[CharacterId]] = {}
-        for scene, owner in self.in_scene:
-            self.present_in_scene.setdefault(scene, set()).add(owner)
+        for index, owner in cast.by_token.items():
+            if self.tokens[index].in_quote is None:
+                scene = bisect_right(scene_starts, self.tokens[index].char_start)
+                self.present_in_scene.setdefault(scene, set()).add(owner)
+        # Paragraphs whose narration says "I": the narrator is in the scene around them.
+        self.first_person_paragraphs = {
+            parse.sentences[token.sentence].paragraph_index
+            for token in self.tokens
+            if token.text in FIRST_PERSON_WORDS and token.in_quote is None
+        }
+
+    def tag_pronoun(self, quote_indices: list[int]) -> tuple[str, int] | None:
+        """The (gender, token) of the first pronoun tag among these quotations ("she said")."""
+        return next((self.tag_pronouns[q] for q in quote_indices if q in self.tag_pronouns), None)
+
+    def coreferent(self, pronoun: tuple[str, int]) -> CharacterId | None:
+        """Whom the narration's coreference gives a tag's pronoun to."""
+        return self.pronoun_owner.get(self.tokens[pronoun[1]].char_start)
 
     def _quote_token_ranges(self) -> list[tuple[int, int]]:
         ranges = [(-1, -1)] * len(self.quote_spans)
@@ -744,10 +755,13 @@ def _rerank(
 ) -> None:
     """Let the ranker re-decide every turn that no name or "I" tag fixes."""
     context.style = _SpeechStyles(
-        (turn.speaker, turn.quotes, context)
-        for run in runs
-        for turn in run
-        if turn.speaker is not None and _turn_evidence(turn, per_quote) in FIXED_EVIDENCE
+        context,
+        (
+            (turn.speaker, turn.quotes)
+            for run in runs
+            for turn in run
+            if turn.speaker is not None and _turn_evidence(turn, per_quote) in FIXED_EVIDENCE
+        ),
     )
     earlier: list[CharacterId] = []  # speakers of the runs before, most recent first
     for run in runs:
@@ -788,12 +802,10 @@ def _opens_with_resolved_pronoun(turn: _Turn, context: _Context, per_quote: list
     narration's coreference agree, nobody spoke before him to make it doubtful."""
     if _turn_evidence(turn, per_quote) != "pronoun_tag":
         return False
-    pronoun = next(
-        (context.tag_pronouns[q] for q in turn.quotes if q in context.tag_pronouns), None
-    )
+    pronoun = context.tag_pronoun(turn.quotes)
     if pronoun is None:
         return False
-    owner = context.pronoun_owner.get(context.tokens[pronoun[1]].char_start)
+    owner = context.coreferent(pronoun)
     if owner is None or owner != turn.speaker or turn.paragraph == 0:
         return False
     subjects, _ = _narration_names(context, [turn.paragraph - 1])
@@ -807,10 +819,12 @@ class _SpeechStyles:
     against everyone's): Mr. Woodhouse's "my dear", Miss Bates's dashes.
     """
 
-    def __init__(self, tagged_turns) -> None:
+    def __init__(
+        self, context: _Context, tagged_turns: Iterable[tuple[CharacterId, list[int]]]
+    ) -> None:
         self.counts: dict[CharacterId, Counter[str]] = {}
         self.everyone: Counter[str] = Counter()
-        for speaker, quote_indices, context in tagged_turns:
+        for speaker, quote_indices in tagged_turns:
             words = _quote_words_of(context, quote_indices)
             self.counts.setdefault(speaker, Counter()).update(words)
             self.everyone.update(words)
@@ -900,25 +914,20 @@ def _candidates(
     pool.extend(decided)
     pool.extend(earlier[:EARLIER_SPEAKERS])
     quote_indices = turn.quotes
-    pronoun = next(
-        (context.tag_pronouns[q] for q in quote_indices if q in context.tag_pronouns), None
-    )
+    pronoun = context.tag_pronoun(quote_indices)
     described = next((context.described[q] for q in quote_indices if q in context.described), None)
     pool.append(described)
     # "said the boy", "said his wife": the description's gender rules out the others.
     described_gender = next(
         (context.nominals[q][1] for q in quote_indices if q in context.nominals), None
     )
-    pronoun_owner = (
-        context.pronoun_owner.get(context.tokens[pronoun[1]].char_start) if pronoun else None
-    )
+    pronoun_owner = context.coreferent(pronoun) if pronoun else None
     first_person = any(_has_first_person(context, q) for q in quote_indices)
     last_subject, last_subject_of_gender = _last_subjects(context, turn.quotes[0], gap_start)
     # In a first-person passage the narrator takes part in every conversation.
     narrating = context.cast.narrator is not None and any(
-        context.tokens[i].text in FIRST_PERSON_WORDS and context.tokens[i].in_quote is None
+        p in context.first_person_paragraphs
         for p in range(max(0, paragraph - NARRATING_PARAGRAPHS), paragraph + 1)
-        for i in context.paragraph_tokens(p)
     )
     # A question or a "you" in the previous line expects an answer from someone else.
     previous_quotes = run[position - 1].quotes if position else []
@@ -983,7 +992,7 @@ def _candidates(
         if context.style is not None and context.style.knows(character):
             active["style_known"] = 1.0
             active["style_fit"] = context.style.fit(character, turn_words)
-        if (context.scene_of_paragraph[paragraph], character) in context.in_scene:
+        if character in context.present_in_scene.get(context.scene_of_paragraph[paragraph], ()):
             active["in_scene_narration"] = 1.0
         if character in recent:
             active["recency"] = 1.0 / (1 + recent.index(character))

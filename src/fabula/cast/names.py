@@ -135,9 +135,14 @@ def find_cast(
         for cluster in clusters.clusters
     ]
     known_narrator = [c.id for c in clusters.clusters if c.known and c.known.is_narrator]
-    found = _narrator(parse, characters, by_token)
-    narrator_words = found[1] if found else frozenset(FIRST_PERSON)
-    narrator = known_narrator[0] if known_narrator else found[0] if found else None
+    narrating_words = _narrating_person(tokens)
+    if known_narrator:
+        narrator = known_narrator[0]
+    elif narrating_words is not None:
+        narrator = _narrator(parse, characters, by_token, narrating_words)
+    else:
+        narrator = None
+    narrator_words = narrating_words or frozenset(FIRST_PERSON)
     if narrator is not None and narrator not in {c.id for c in characters}:
         characters.append(Character(id=narrator, name=NARRATOR_NAME, is_narrator=True))
     elif narrator is not None:
@@ -488,10 +493,13 @@ def _narrating_person(tokens: tuple[Token, ...]) -> frozenset[str] | None:
 
 
 def _narrator(
-    parse: Parse, characters: list[Character], by_token: dict[int, CharacterId]
-) -> tuple[CharacterId, frozenset[str]] | None:
-    """A first- or second-person narration gets a narrator (and the pronouns that mean it),
-    named after whom the others address in it.
+    parse: Parse,
+    characters: list[Character],
+    by_token: dict[int, CharacterId],
+    words: frozenset[str],
+) -> CharacterId:
+    """The narrator of a first- or second-person narration (``words`` are the pronouns that
+    mean it), named after whom the others address in it.
 
     Votes come from vocatives in the quotations of first-person passages, except the lines
     the narrator speaks ("I said"); a character who is the subject of a sentence in those
@@ -499,9 +507,6 @@ def _narrator(
     a new "Narrator".
     """
     tokens = parse.tokens
-    words = _narrating_person(tokens)
-    if words is None:
-        return None
     verbs = speech_verbs()
     paragraph_of = [parse.sentences[token.sentence].paragraph_index for token in tokens]
     narrating = {
@@ -541,8 +546,8 @@ def _narrator(
         best, votes = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
         if votes >= 2 * runner_up:
-            return best, words
-    return CharacterId(f"c{len(characters)}"), words
+            return best
+    return CharacterId(f"c{len(characters)}")
 
 
 def _count_nearby_vocatives(
