@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner, Result
 
-from fabula import __version__
+from fabula import __version__, cli
 from fabula.cli import main
 from fabula.errors import StageError
 from fabula.model import SCHEMA, KnownCharacter, Story
@@ -260,10 +260,11 @@ def test_failed_write_keeps_the_previous_output(
     previous = tmp_path / "kettle.json"
     previous.write_text('{"old": true}\n', encoding="utf-8")
 
-    def broken_to_json(self, *, indent=2):
+    def breaks_half_way(data, file, **options):
+        file.write('{"text": "half')
         raise RuntimeError("serialiser broke")
 
-    monkeypatch.setattr(Story, "to_json", broken_to_json)
+    monkeypatch.setattr(cli.json, "dump", breaks_half_way)
     result = run("analyze", str(story_file), "-o", str(tmp_path))
     assert result.exit_code == 1
     assert previous.read_text(encoding="utf-8") == '{"old": true}\n'

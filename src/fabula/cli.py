@@ -199,14 +199,17 @@ def write_story(story: Story, path: Path) -> Path:
     """Write atomically: a temporary file in the same directory, then ``os.replace``.
 
     A reader (or a crash) never sees half a JSON file, and an old result survives a failed run.
+    The data is built before the file is opened; the finally clause removes a half-written one.
     """
-    content = story.to_json() + "\n"
+    data = story.to_dict()
     tmp_path: Path | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         tmp_path = Path(tmp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
-            tmp.write(content)
+            # Streamed: a 50 MB story's JSON is never one string in memory.
+            json.dump(data, tmp, ensure_ascii=False, indent=2)
+            tmp.write("\n")
         os.replace(tmp_path, path)
     except OSError as error:
         raise ConfigError(f"cannot write {path}: {error.strerror}") from error

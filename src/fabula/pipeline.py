@@ -6,27 +6,37 @@ findings; this module is the only one that attaches them to the document.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from fabula.analysis.counts import count_characters
 from fabula.attribution.addressees import find_addressees
+from fabula.attribution.ranker import SpeakerRanker
 from fabula.attribution.speakers import CandidateSink, attribute_speakers
+from fabula.cast.merge import merge_window_casts
 from fabula.cast.names import find_cast
 from fabula.cast.tags import known_cast_from_tags
 from fabula.coreference.pronouns import resolve_pronouns
 from fabula.language.analyse import Progress, parse_text
 from fabula.model import (
+    Attribution,
+    Character,
     KnownCharacter,
+    Mention,
+    Paragraph,
     Quote,
     QuoteId,
-    SceneId,
+    QuoteSpan,
+    Scene,
     SourceText,
     Story,
 )
 from fabula.nlp import load_speaker_ranker
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
-from fabula.segmentation.scenes import find_scenes
+from fabula.segmentation.scenes import find_scenes, scenes_containing
+from fabula.segmentation.windows import find_windows
 from fabula.settings import DEFAULT_SETTINGS, Settings
 
 
@@ -50,36 +60,38 @@ def analyze_source(
 ) -> Story:
     """Analyse a read source; reading notes become the story's first diagnostics.
 
-    ``speaker_candidates`` sees the speaker ranker's candidates (for training it);
-    ``progress(done, total)`` hears how far the parse, the long part, has got.
+    A text longer than ``settings.window_chars`` is parsed, cast and attributed a window at a
+    time (``segmentation/windows.py``), so memory stays bounded; the windows' casts are then
+    merged into one. ``speaker_candidates`` sees the speaker ranker's candidates (for training
+    it); ``progress(done, total)`` hears how far the parse, the long part, has got.
     """
     text = source.text
     paragraphs = find_paragraphs(text)
     chapters = source.work.chapters if source.work is not None else ()
     scenes = find_scenes(text, paragraphs, chapters)
     quote_spans, quote_notes = find_quotes(text, paragraphs)
-    parse = parse_text(text, paragraphs, quote_spans, settings=settings, progress=progress)
     # A cast the user gives wins over the work's own character tags.
     known_cast = tuple(cast or ()) or known_cast_from_tags(source.work)
-    found_cast = find_cast(text, parse, quote_spans, known_cast=known_cast)
-    pronoun_mentions = resolve_pronouns(text, parse, quote_spans, found_cast)
-    mentions = tuple(
-        sorted(found_cast.mentions + pronoun_mentions, key=lambda m: (m.char_start, m.char_end))
-    )
     ranker = load_speaker_ranker(settings.speaker_ranker) if settings.speaker_ranker else None
-    attributions = attribute_speakers(
-        text,
-        parse,
-        quote_spans,
-        scenes,
-        found_cast,
-        mentions,
-        ranker=ranker,
-        on_candidates=speaker_candidates,
-    )
-    attributions = find_addressees(text, parse, quote_spans, scenes, found_cast, attributions)
+    windows = [
+        _analyze_window(
+            text,
+            _Window.of(window, paragraphs, quote_spans),
+            scenes,
+            known_cast,
+            settings=settings,
+            ranker=ranker,
+            speaker_candidates=speaker_candidates,
+            progress=progress,
+        )
+        for window in find_windows(paragraphs, scenes, settings.window_chars)
+    ]
+    if progress is not None:
+        progress(len(text), len(text))
+    window_characters, mentions, attributions = _join_windows(windows)
 
     quote_ids = [QuoteId(f"q{i}") for i in range(len(quote_spans))]
+    quote_starts = [span.char_start for span in quote_spans]
     quotes = tuple(
         Quote(
             id=quote_ids[i],
@@ -89,12 +101,14 @@ def analyze_source(
             addressees=found.addressees,
             type=found.type,
             confidence=found.confidence,
-            scene=_scene_at(scenes, span.char_start),
+            scene=scene.id if scene is not None else None,
             continues=quote_ids[span.continues] if span.continues is not None else None,
         )
-        for i, (span, found) in enumerate(zip(quote_spans, attributions, strict=True))
+        for i, (span, found, scene) in enumerate(
+            zip(quote_spans, attributions, scenes_containing(scenes, quote_starts), strict=True)
+        )
     )
-    characters = count_characters(found_cast.characters, mentions, quotes)
+    characters = count_characters(window_characters, mentions, quotes)
     return Story(
         text=text,
         paragraphs=paragraphs,
@@ -107,8 +121,104 @@ def analyze_source(
     )
 
 
-def _scene_at(scenes, char_start: int) -> SceneId | None:
-    for scene in scenes:
-        if scene.char_start <= char_start < scene.char_end:
-            return scene.id
-    return None
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """A window's paragraphs and quotations, indexed from 0 as the stages expect; offsets
+    stay those of the whole text."""
+
+    paragraphs: tuple[Paragraph, ...]
+    quote_spans: tuple[QuoteSpan, ...]
+
+    @classmethod
+    def of(
+        cls, window: range, paragraphs: tuple[Paragraph, ...], quote_spans: tuple[QuoteSpan, ...]
+    ) -> _Window:
+        if len(window) == len(paragraphs):
+            return cls(paragraphs, quote_spans)
+        first_quote = bisect_left([q.paragraph_index for q in quote_spans], window.start)
+        spans = [q for q in quote_spans[first_quote:] if q.paragraph_index < window.stop]
+        window_paragraphs = paragraphs[window.start : window.stop]
+        return cls(
+            tuple(replace(p, index=p.index - window.start) for p in window_paragraphs),
+            tuple(
+                replace(
+                    q,
+                    paragraph_index=q.paragraph_index - window.start,
+                    # A quotation can't continue one in the window before.
+                    continues=(
+                        q.continues - first_quote
+                        if q.continues is not None and q.continues >= first_quote
+                        else None
+                    ),
+                )
+                for q in spans
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _WindowFindings:
+    characters: tuple[Character, ...]
+    mentions: tuple[Mention, ...]
+    attributions: tuple[Attribution, ...]
+
+
+def _analyze_window(
+    text: str,
+    window: _Window,
+    scenes: tuple[Scene, ...],
+    known_cast: tuple[KnownCharacter, ...],
+    *,
+    settings: Settings,
+    ranker: SpeakerRanker | None,
+    speaker_candidates: CandidateSink | None,
+    progress: Progress | None,
+) -> _WindowFindings:
+    """Parse, cast, coreference and attribution for one window; its parse is dropped after."""
+    quote_spans = window.quote_spans
+    parse = parse_text(text, window.paragraphs, quote_spans, settings=settings, progress=progress)
+    found_cast = find_cast(text, parse, quote_spans, known_cast=known_cast)
+    pronoun_mentions = resolve_pronouns(text, parse, quote_spans, found_cast)
+    mentions = tuple(
+        sorted(found_cast.mentions + pronoun_mentions, key=lambda m: (m.char_start, m.char_end))
+    )
+    attributions = attribute_speakers(
+        text,
+        parse,
+        quote_spans,
+        scenes,
+        found_cast,
+        mentions,
+        ranker=ranker,
+        on_candidates=speaker_candidates,
+    )
+    attributions = find_addressees(text, parse, quote_spans, scenes, found_cast, attributions)
+    # Mention counts tell the cast merge who is major in this window.
+    characters = count_characters(found_cast.characters, mentions, ())
+    return _WindowFindings(characters, mentions, attributions)
+
+
+def _join_windows(
+    windows: list[_WindowFindings],
+) -> tuple[tuple[Character, ...], tuple[Mention, ...], tuple[Attribution, ...]]:
+    """The windows' findings as one text's: one cast, character ids mapped onto it."""
+    if len(windows) == 1:
+        only = windows[0]
+        return only.characters, only.mentions, only.attributions
+    characters, id_maps = merge_window_casts([w.characters for w in windows])
+    mentions: list[Mention] = []
+    attributions: list[Attribution] = []
+    for window, id_map in zip(windows, id_maps, strict=True):
+        mentions.extend(
+            replace(m, character=id_map[m.character]) if m.character is not None else m
+            for m in window.mentions
+        )
+        attributions.extend(
+            replace(
+                found,
+                speaker=id_map[found.speaker] if found.speaker is not None else None,
+                addressees=tuple(dict.fromkeys(id_map[a] for a in found.addressees)),
+            )
+            for found in window.attributions
+        )
+    return characters, tuple(mentions), tuple(attributions)

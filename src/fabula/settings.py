@@ -12,6 +12,9 @@ class Settings:
     parse_batch_size: int = 256
     parallel_parse_min_chars: int = 400_000
     parse_processes: int = 2
+    # A longer text is analysed in windows of about this many characters, one after another,
+    # so memory stays bounded (a long novel is about 1.5 million characters).
+    window_chars: int = 2_000_000
     # A quotation below this confidence is flagged as uncertain in reports.
     low_confidence: float = 0.5
     # Which trained speaker ranker to use from fabula/data/speaker_ranker.json ("all" is

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from fabula.cast.names import Cast
 from fabula.model import Attribution, CharacterId, Parse, QuoteSpan, Scene
+from fabula.segmentation.scenes import scene_positions
 
 REQUIRES = {"speakers"}
 PRODUCES = {"addressees"}
@@ -32,7 +33,7 @@ def find_addressees(
     >>> # A: "Ready?"  B: "Yes, Ann."  ->  A's line to B (next speaker), B's line to Ann (vocative)
     """
     vocatives = cast.vocatives
-    scene_of = [_scene_index(scenes, span.char_start) for span in quote_spans]
+    scene_of = scene_positions(scenes, [span.char_start for span in quote_spans])
     result: list[Attribution] = []
     for index, (_span, found) in enumerate(zip(quote_spans, attributions, strict=True)):
         speaker = found.speaker
@@ -76,10 +77,3 @@ def _next_other_speaker(index, quote_spans, attributions, scene_of) -> Character
         if other is not None and other != speaker:
             return other
     return None
-
-
-def _scene_index(scenes: tuple[Scene, ...], char_start: int) -> int:
-    for position, scene in enumerate(scenes):
-        if char_start < scene.char_end:
-            return position
-    return len(scenes)

@@ -11,7 +11,6 @@ Three layers, most reliable first:
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from fabula.model import (
     Scene,
     Token,
 )
+from fabula.segmentation.scenes import scene_positions
 
 REQUIRES = {"parse", "quotes", "scenes", "characters", "mentions"}
 PRODUCES = {"speakers"}
@@ -224,18 +224,23 @@ class _Context:
         self.mention_counts = Counter(cast.by_token.values())
         self.style: _SpeechStyles | None = None  # set once the tags are read
         # Who the narration names in each scene: the people present, more or less.
-        scene_starts = [scene.char_start for scene in scenes]
-        self.scene_of_paragraph = [
-            bisect_right(scene_starts, self.tokens[start].char_start)
-            if start < len(self.tokens)
-            else len(scenes)
-            for start in parse.paragraph_token_starts
-        ]
+        # A paragraph with no tokens (only at the end) counts as after every scene.
+        after_all = scenes[-1].char_end if scenes else 0
+        self.scene_of_paragraph = scene_positions(
+            scenes,
+            [
+                self.tokens[start].char_start if start < len(self.tokens) else after_all
+                for start in parse.paragraph_token_starts
+            ],
+        )
         self.present_in_scene: dict[int, set[CharacterId]] = {}
-        for index, owner in cast.by_token.items():
-            if self.tokens[index].in_quote is None:
-                scene = bisect_right(scene_starts, self.tokens[index].char_start)
-                self.present_in_scene.setdefault(scene, set()).add(owner)
+        narration_names = [i for i in cast.by_token if self.tokens[i].in_quote is None]
+        for index, scene in zip(
+            narration_names,
+            scene_positions(scenes, [self.tokens[i].char_start for i in narration_names]),
+            strict=True,
+        ):
+            self.present_in_scene.setdefault(scene, set()).add(cast.by_token[index])
         # Paragraphs whose narration says "I": the narrator is in the scene around them.
         self.first_person_paragraphs = {
             parse.sentences[token.sentence].paragraph_index

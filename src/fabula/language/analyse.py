@@ -82,7 +82,8 @@ def parse_text(
                     Sentence(sentence_index, sentence_first, len(tokens), paragraph.index)
                 )
     if progress is not None:
-        progress(len(text), len(text))
+        # Where these paragraphs end: a long text is parsed a window at a time.
+        progress(paragraphs[-1].char_end if paragraphs else len(text), len(text))
     return Parse(tuple(tokens), tuple(sentences), tuple(paragraph_token_starts))
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from fabula.model import Chapter, Paragraph, Scene, SceneId
@@ -93,6 +95,22 @@ def find_scenes(
         run.append(paragraph)
     close_run()
     return tuple(scenes)
+
+
+def scene_positions(scenes: tuple[Scene, ...], offsets: Iterable[int]) -> list[int]:
+    """For each offset, how many scenes start at or before it:
+    offsets with the same number are in the same scene or the gap after it."""
+    starts = [scene.char_start for scene in scenes]
+    return [bisect_right(starts, offset) for offset in offsets]
+
+
+def scenes_containing(scenes: tuple[Scene, ...], offsets: Sequence[int]) -> list[Scene | None]:
+    """For each offset, the scene it lies in, or None between scenes."""
+    found: list[Scene | None] = []
+    for offset, position in zip(offsets, scene_positions(scenes, offsets), strict=True):
+        scene = scenes[position - 1] if position else None
+        found.append(scene if scene is not None and offset < scene.char_end else None)
+    return found
 
 
 def find_break_paragraphs(text: str, paragraphs: tuple[Paragraph, ...]) -> frozenset[int]:
