@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
 from fabula import pipeline
+from fabula.analysis.sentiment import scene_sentiments
 from fabula.model import (
     Character,
     CharacterId,
@@ -74,6 +75,7 @@ def _quote(
     confidence: float,
     scene: str,
     continues: int | None = None,
+    sentiment: float = 0.0,
 ) -> Quote:
     start, end = find_span(SAMPLE_TEXT, needle)
     return Quote(
@@ -86,6 +88,7 @@ def _quote(
         confidence=confidence,
         scene=SceneId(scene),
         continues=QuoteId(f"q{continues}") if continues is not None else None,
+        sentiment=sentiment,
     )
 
 
@@ -105,6 +108,16 @@ def build_sample_story() -> Story:
         start += len(block) + 2
     name, pronoun, nominal = MentionKind.NAME, MentionKind.PRONOUN, MentionKind.NOMINAL
     explicit, anaphoric = QuoteType.EXPLICIT, QuoteType.ANAPHORIC
+    quotes = (
+        _quote(0, '"Is the lamp lit?"', "wren", ["odile"], explicit, 0.91234, "s0"),
+        _quote(1, '"Not yet,"', "odile", ["wren"], anaphoric, 0.8, "s0"),
+        _quote(2, '"but the oil is coming."', "odile", ["wren"], anaphoric, 0.8, "s0", 1),
+        _quote(3, '"Then we wait,"', "wren", ["odile"], explicit, 0.95, "s0", sentiment=-0.2),
+        replace(
+            _quote(4, '"Zoë sends her regards,"', "bastien", ["odile"], anaphoric, 0.7, "s1"),
+            sentiment=0.4,
+        ),
+    )
     return Story(
         text=text,
         paragraphs=tuple(paragraphs),
@@ -112,13 +125,7 @@ def build_sample_story() -> Story:
             Scene(SceneId("s0"), 0, chapter_2, heading="Chapter 1"),
             Scene(SceneId("s1"), chapter_2, len(text), heading="Chapter 2"),
         ),
-        quotes=(
-            _quote(0, '"Is the lamp lit?"', "wren", ["odile"], explicit, 0.91234, "s0"),
-            _quote(1, '"Not yet,"', "odile", ["wren"], anaphoric, 0.8, "s0"),
-            _quote(2, '"but the oil is coming."', "odile", ["wren"], anaphoric, 0.8, "s0", 1),
-            _quote(3, '"Then we wait,"', "wren", ["odile"], explicit, 0.95, "s0"),
-            _quote(4, '"Zoë sends her regards,"', "bastien", ["odile"], anaphoric, 0.7, "s1"),
-        ),
+        quotes=quotes,
         characters=(
             Character(CharacterId("wren"), "Wren", gender="she", mention_count=2, quote_count=2),
             Character(CharacterId("odile"), "Odile", gender="she", mention_count=4, quote_count=1),
@@ -146,6 +153,7 @@ def build_sample_story() -> Story:
             _mention("Odile", "told Odile", "odile", name),
         ),
         diagnostics=("paragraph 2: a quotation is interrupted by a tag",),
+        scene_sentiments=scene_sentiments(quotes),
     )
 
 

@@ -186,6 +186,25 @@ class Quote:
     confidence: float
     scene: SceneId | None
     continues: QuoteId | None = None
+    sentiment: float = 0.0  # VADER's compound score of the words: -1 hostile ... +1 warm
+
+
+@dataclass(frozen=True, slots=True)
+class Feeling:
+    """The mean sentiment of some quotations, and how many there were."""
+
+    mean: float
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SceneSentiment:
+    """How each character speaks, and speaks to each other one, in one scene: the points of
+    the story's arcs."""
+
+    scene: SceneId
+    speakers: tuple[tuple[CharacterId, Feeling], ...]  # in order of first quotation
+    relationships: tuple[tuple[CharacterId, CharacterId, Feeling], ...]  # (speaker, addressee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +219,7 @@ class Story:
     mentions: tuple[Mention, ...]
     diagnostics: tuple[str, ...] = field(default=())
     work: Work | None = None
+    scene_sentiments: tuple[SceneSentiment, ...] = ()
 
     def character(self, character_id: CharacterId | None) -> Character | None:
         return next((c for c in self.characters if c.id == character_id), None)

@@ -31,6 +31,14 @@ def load_spacy():
     )
 
 
+@functools.cache
+def load_sentiment():
+    """VADER's analyser; its lexicon ships inside the vaderSentiment package."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
 SPEAKER_RANKER_FILE = "speaker_ranker.json"
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fabula.analysis.counts import count_characters
+from fabula.analysis.sentiment import scene_sentiments, score_quotes
 from fabula.attribution.addressees import find_addressees
 from fabula.attribution.ranker import SpeakerRanker
 from fabula.attribution.speakers import CandidateSink, attribute_speakers
@@ -90,6 +91,7 @@ def analyze_source(
         progress(len(text), len(text))
     window_characters, mentions, attributions = _join_windows(windows)
 
+    sentiments = score_quotes(text, quote_spans)
     quote_ids = [QuoteId(f"q{i}") for i in range(len(quote_spans))]
     quote_starts = [span.char_start for span in quote_spans]
     quotes = tuple(
@@ -103,9 +105,16 @@ def analyze_source(
             confidence=found.confidence,
             scene=scene.id if scene is not None else None,
             continues=quote_ids[span.continues] if span.continues is not None else None,
+            sentiment=sentiment,
         )
-        for i, (span, found, scene) in enumerate(
-            zip(quote_spans, attributions, scenes_containing(scenes, quote_starts), strict=True)
+        for i, (span, found, scene, sentiment) in enumerate(
+            zip(
+                quote_spans,
+                attributions,
+                scenes_containing(scenes, quote_starts),
+                sentiments,
+                strict=True,
+            )
         )
     )
     characters = count_characters(window_characters, mentions, quotes)
@@ -118,6 +127,7 @@ def analyze_source(
         mentions=mentions,
         diagnostics=source.notes + quote_notes,
         work=source.work,
+        scene_sentiments=scene_sentiments(quotes),
     )
 
 

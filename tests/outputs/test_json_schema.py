@@ -41,6 +41,7 @@ QUOTE_KEYS = {
     "confidence",
     "scene",
     "continues",
+    "sentiment",
 }
 
 
@@ -64,11 +65,13 @@ def test_record_keys_and_types(sample_story: Story) -> None:
         assert isinstance(quote["confidence"], float)
         assert 0.0 <= quote["confidence"] <= 1.0
         assert isinstance(quote["addressees"], list)
+        assert -1.0 <= quote["sentiment"] <= 1.0
     for mention in data["mentions"]:
         assert set(mention) == {"start", "end", "character", "kind"}
         assert mention["kind"] in {"name", "pronoun", "nominal"}
     for scene in data["scenes"]:
-        assert set(scene) == {"id", "start", "end", "heading", "characters"}
+        assert set(scene) == {"id", "start", "end", "heading", "characters", "sentiment"}
+        assert set(scene["sentiment"]) == {"characters", "relationships"}
     for paragraph in data["paragraphs"]:
         assert set(paragraph) == {"start", "end"}
     assert data["diagnostics"] == ["paragraph 2: a quotation is interrupted by a tag"]
@@ -203,3 +206,20 @@ def test_documented_example_follows_the_contract(repo_root: Path, sample_story: 
     assert [text[p["start"] : p["end"]] for p in example["paragraphs"]] == text.strip().split(
         "\n\n"
     )
+
+
+def test_scene_sentiment_averages_speakers_and_relationships(sample_story: Story) -> None:
+    first, second = (scene["sentiment"] for scene in story_to_dict(sample_story)["scenes"])
+    assert first["characters"] == [
+        {"character": "wren", "mean": -0.1, "quotes": 2},
+        {"character": "odile", "mean": 0.0, "quotes": 2},
+    ]
+    assert first["relationships"][0] == {
+        "speaker": "wren",
+        "addressee": "odile",
+        "mean": -0.1,
+        "quotes": 2,
+    }
+    assert second["relationships"] == [
+        {"speaker": "bastien", "addressee": "odile", "mean": 0.4, "quotes": 1}
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from fabula.model import SCHEMA, CharacterId, SceneId, Story, Work
+from fabula.model import SCHEMA, CharacterId, SceneId, SceneSentiment, Story, Work
 
 CONFIDENCE_DIGITS = 3
 
@@ -21,6 +21,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
     Each quotation also carries its ``text`` (marks included) so readers need not slice.
     """
     present = scene_characters(story)
+    moods = {m.scene: _scene_sentiment_to_dict(m) for m in story.scene_sentiments}
     return {
         "schema": SCHEMA,
         "text": story.text,
@@ -48,6 +49,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "confidence": round(float(q.confidence), CONFIDENCE_DIGITS),
                 "scene": q.scene,
                 "continues": q.continues,
+                "sentiment": q.sentiment,
             }
             for q in story.quotes
         ],
@@ -67,12 +69,29 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "end": s.char_end,
                 "heading": s.heading,
                 "characters": present[s.id],
+                "sentiment": moods.get(s.id, _NO_SENTIMENT),
             }
             for s in story.scenes
         ],
         "paragraphs": [{"start": p.char_start, "end": p.char_end} for p in story.paragraphs],
         "diagnostics": list(story.diagnostics),
         "work": _work_to_dict(story.work) if story.work is not None else None,
+    }
+
+
+_NO_SENTIMENT: dict[str, list] = {"characters": [], "relationships": []}
+
+
+def _scene_sentiment_to_dict(mood: SceneSentiment) -> dict[str, Any]:
+    return {
+        "characters": [
+            {"character": who, "mean": feeling.mean, "quotes": feeling.quotes}
+            for who, feeling in mood.speakers
+        ],
+        "relationships": [
+            {"speaker": speaker, "addressee": addressee, "mean": f.mean, "quotes": f.quotes}
+            for speaker, addressee, f in mood.relationships
+        ],
     }
 
 
