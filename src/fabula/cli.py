@@ -12,9 +12,9 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -113,6 +113,9 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help='JSON list of known characters: [{"name": ..., "aliases": [...], "gender": "she"}].',
 )
+@click.option(
+    "--html", is_flag=True, help="Also write OUTDIR/<stem>.html, the story's report page."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def analyze(
@@ -120,6 +123,7 @@ def analyze(
     inputs: tuple[str, ...],
     outdir: Path,
     cast_path: Path | None,
+    html: bool,
     quiet: bool,
 ) -> None:
     """Analyse each INPUT (text, Markdown, HTML or EPUB; - for stdin) into OUTDIR/<stem>.json.
@@ -143,15 +147,68 @@ def analyze(
         try:
             with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
                 story = pipeline.analyze_source(read_input(name), cast, progress=progress)
-            written = write_story(story, outdir / f"{stem}.json")
+            written = [write_story(story, outdir / f"{stem}.json")]
+            if html:
+                written.append(write_report(story.to_dict(), outdir / f"{stem}.html"))
         except Exception as error:  # report it, then go on with the other inputs
             code = report(error, label)
             exit_code = exit_code or code
             continue
         if not quiet:
-            click.echo(f"{label} -> {written}")
+            click.echo(f"{label} -> {', '.join(str(path) for path in written)}")
             click.echo(format_summary(story))
     ctx.exit(exit_code)
+
+
+@main.command("report", epilog=EXIT_CODES_HELP, short_help="Turn story JSON into HTML pages.")
+@click.argument("stories", metavar="STORY.json...", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    metavar="OUTDIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the <stem>.html pages  [default: beside each STORY.json]",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_context
+def report_command(
+    ctx: click.Context, stories: tuple[str, ...], outdir: Path | None, quiet: bool
+) -> None:
+    """Write each STORY.json (from ``fabula analyze``) as <stem>.html: one page that opens
+    offline in any browser, with the coloured dialogue, the cast, the network and the arcs."""
+    from fabula.outputs.report import load_story_json
+
+    if outdir is not None:
+        make_outdir(outdir)
+    exit_code = 0
+    for name in stories:
+        path = Path(name)
+        try:
+            raw = _read_story_json(path)
+            story = load_story_json(raw, name)
+            written = write_report(story, (outdir or path.parent) / f"{path.stem}.html")
+        except Exception as error:  # report it, then go on with the other stories
+            code = report(error, name)
+            exit_code = exit_code or code
+            continue
+        if not quiet:
+            click.echo(f"{name} -> {written}")
+    ctx.exit(exit_code)
+
+
+def _read_story_json(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise InputError(f"{path}: no such file") from error
+    except IsADirectoryError as error:
+        raise InputError(f"{path}: is a directory, not a story JSON file") from error
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text, so not a fabula story") from error
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it: {error.strerror}") from error
 
 
 main.add_command(eval_command)
@@ -196,20 +253,29 @@ def make_outdir(outdir: Path) -> None:
 
 
 def write_story(story: Story, path: Path) -> Path:
-    """Write atomically: a temporary file in the same directory, then ``os.replace``.
-
-    A reader (or a crash) never sees half a JSON file, and an old result survives a failed run.
-    The data is built before the file is opened; the finally clause removes a half-written one.
-    """
+    """Write the story's JSON atomically (see ``write_atomically``)."""
     data = story.to_dict()
+
+    def dump(file: TextIO) -> None:
+        # Streamed: a 50 MB story's JSON is never one string in memory.
+        json.dump(data, file, ensure_ascii=False, indent=2)
+        file.write("\n")
+
+    return write_atomically(path, dump)
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], None]) -> Path:
+    """Write through a temporary file in the same directory, then ``os.replace``.
+
+    A reader (or a crash) never sees half a file, and an old result survives a failed run:
+    the finally clause removes a half-written temporary file.
+    """
     tmp_path: Path | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         tmp_path = Path(tmp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
-            # Streamed: a 50 MB story's JSON is never one string in memory.
-            json.dump(data, tmp, ensure_ascii=False, indent=2)
-            tmp.write("\n")
+            write(tmp)
         os.replace(tmp_path, path)
     except OSError as error:
         raise ConfigError(f"cannot write {path}: {error.strerror}") from error
@@ -217,6 +283,14 @@ def write_story(story: Story, path: Path) -> Path:
         if tmp_path is not None:
             tmp_path.unlink(missing_ok=True)  # already renamed unless writing failed
     return path
+
+
+def write_report(story: dict[str, Any], path: Path) -> Path:
+    """The story's HTML report at ``path``, atomically."""
+    from fabula.outputs.report import render_report
+
+    page = render_report(story, title=path.stem.replace("_", " "))
+    return write_atomically(path, lambda file: file.write(page))
 
 
 def load_cast(path: Path) -> tuple[KnownCharacter, ...]:
