@@ -70,13 +70,13 @@ def has_pip() -> bool:
 
 
 def demo() -> int:
-    """Analyse the example story and show the summary fabula prints."""
+    """Analyse the example story into out/ (JSON and the HTML report); show the summary."""
     stories = sorted((ROOT / "examples").glob("*.txt"))
     if len(stories) != 1:
         return fail(f"expected one examples/*.txt, found {len(stories)}")
     story = stories[0].relative_to(ROOT)
-    say(f"fabula analyze {story} -o out/")
-    return run(tool("fabula"), "analyze", str(story), "-o", "out/")
+    say(f"fabula analyze {story} -o out/ --html")
+    return run(tool("fabula"), "analyze", str(story), "-o", "out/", "--html")
 
 
 def test(pytest_args: list[str]) -> int:
