@@ -7,10 +7,12 @@ bug and becomes one "internal error" line (the traceback only with ``FABULA_DEBU
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -209,6 +211,161 @@ def _read_story_json(path: Path) -> str:
         raise InputError(f"{path}: not UTF-8 text, so not a fabula story") from error
     except OSError as error:
         raise InputError(f"{path}: cannot read it: {error.strerror}") from error
+
+
+@main.command("corpus", epilog=EXIT_CODES_HELP, short_help="Analyse a corpus into Parquet.")
+@click.argument("corpus", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    metavar="OUTDIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the tables (created if needed; a second run resumes in it).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes  [default: one per CPU]",
+)
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on this Dask scheduler.")
+@click.option("--json", "want_json", is_flag=True, help="Also keep each work's story JSON.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=600,
+    show_default=True,
+    help="Seconds a work may take before it is stopped and recorded as an error (local runs).",
+)
+@click.option("--retry-errors", is_flag=True, help="Try again the works that failed before.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final count.")
+def corpus_command(
+    corpus: Path,
+    outdir: Path,
+    workers: int | None,
+    dask_address: str | None,
+    want_json: bool,
+    timeout: float,
+    retry_errors: bool,
+    quiet: bool,
+) -> None:
+    """Analyse every work in INPUT (a folder, searched recursively; a zip or tar archive; or
+    a .lst file of paths, one per line) into Parquet tables in OUTDIR.
+
+    Works already in OUTDIR are skipped, so a run that was stopped resumes where it was. A
+    work that fails is recorded in the errors table and the run goes on; the exit code is 0
+    once every work is either done or recorded. Query the tables with fabula query.
+    """
+    from fabula.corpus.inputs import list_works
+    from fabula.corpus.run import run_corpus
+
+    sources = list(list_works(corpus))
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    show_bar = not quiet and sys.stderr.isatty()
+    with corpus_progress(len(sources), show=show_bar, quiet=quiet) as listener:
+        progress = run_corpus(
+            sources,
+            outdir,
+            workers=workers,
+            dask_address=dask_address,
+            timeout=timeout,
+            want_json=want_json,
+            retry_errors=retry_errors,
+            listener=listener,
+        )
+    minutes = max(time.perf_counter() - progress.started, 1e-9) / 60
+    click.echo(
+        f"{progress.done} analysed, {progress.skipped} already done, {progress.failed} failed"
+        f" ({progress.tokens / minutes:,.0f} tokens/min) -> {outdir}"
+    )
+
+
+@contextlib.contextmanager
+def corpus_progress(total: int, *, show: bool, quiet: bool) -> Iterator:
+    """A progress bar with works/s, tokens/s and the ETA on a terminal; otherwise one log line
+    per work on stderr (only failures with --quiet)."""
+    from fabula.corpus.run import RunProgress, WorkResult
+
+    def rates(progress: RunProgress) -> str:
+        seconds = max(time.perf_counter() - progress.started, 1e-9)
+        return f"{progress.done / seconds:.2f} works/s, {progress.tokens / seconds:,.0f} tokens/s"
+
+    if show:
+        with click.progressbar(
+            length=total, label="analysing", file=sys.stderr, show_eta=True, show_pos=True
+        ) as bar:
+
+            def advance(progress: RunProgress, result: WorkResult | None) -> None:
+                bar.label = f"analysing ({rates(progress)})"
+                bar.update(1)
+
+            yield advance
+        return
+
+    def log(progress: RunProgress, result: WorkResult | None) -> None:
+        if result is None or (quiet and result.tables is not None):
+            return
+        where = f"[{progress.finished}/{progress.total}]"
+        if result.tables is None:
+            click.echo(
+                f"{where} failed {result.source}: {result.error_kind}: {result.error_message}",
+                err=True,
+            )
+        else:
+            click.echo(
+                f"{where} done {result.source} ({result.tokens:,} tokens, {result.seconds:.1f} s;"
+                f" {rates(progress)})",
+                err=True,
+            )
+
+    yield log
+
+
+@main.command("query", epilog=EXIT_CODES_HELP, short_help="SQL over a corpus's tables.")
+@click.argument("outdir", metavar="OUTDIR", type=click.Path(path_type=Path))
+@click.argument("sql", metavar="SQL")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv or json (one object per line) for programs.",
+)
+def query_command(outdir: Path, sql: str, output_format: str) -> None:
+    """Run SQL (DuckDB's dialect) over the tables of a corpus made by fabula corpus: works,
+    characters, quotes, mentions, scenes, interactions and errors."""
+    from fabula.corpus.query import run_query
+
+    columns, rows = run_query(outdir, sql)
+    if output_format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output_format == "json":
+        for row in rows:
+            click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    else:
+        click.echo(format_table(columns, rows))
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    """Columns aligned for a terminal; long cells cut to keep rows on one line."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
+    lines = ["  ".join(name.ljust(w) for name, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(value: object, limit: int = 60) -> str:
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 main.add_command(eval_command)

@@ -1,0 +1,229 @@
+"""One analysed work as rows of the corpus tables (Arrow), every row keyed by ``work_id``.
+
+The tables and their columns are documented in docs/corpus-tables.md; ``SCHEMAS`` is the
+single source of their types, so an empty table and a full one always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from fabula import __version__
+from fabula.model import Story
+from fabula.outputs.json_schema import scene_characters
+
+_STRINGS = pa.list_(pa.string())
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "works": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("source", pa.string()),
+            ("title", pa.string()),
+            ("authors", _STRINGS),
+            ("fandoms", _STRINGS),
+            ("relationships", _STRINGS),
+            ("character_tags", _STRINGS),
+            ("additional_tags", _STRINGS),
+            ("rating", pa.string()),
+            ("language", pa.string()),
+            ("chapters", pa.int32()),
+            ("chars", pa.int64()),
+            ("tokens", pa.int64()),
+            ("characters", pa.int32()),
+            ("quotes", pa.int32()),
+            ("scenes", pa.int32()),
+            ("seconds", pa.float64()),
+            ("fabula_version", pa.string()),
+        ]
+    ),
+    "characters": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("character_id", pa.string()),
+            ("name", pa.string()),
+            ("aliases", _STRINGS),
+            ("gender", pa.string()),
+            ("is_narrator", pa.bool_()),
+            ("mention_count", pa.int32()),
+            ("quote_count", pa.int32()),
+        ]
+    ),
+    "quotes": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("quote_id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("speaker_id", pa.string()),
+            ("speaker", pa.string()),
+            ("addressee_ids", _STRINGS),
+            ("addressees", _STRINGS),
+            ("type", pa.string()),
+            ("confidence", pa.float64()),
+            ("sentiment", pa.float64()),
+            ("scene_id", pa.string()),
+            ("continues", pa.string()),
+        ]
+    ),
+    "mentions": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("character_id", pa.string()),
+            ("kind", pa.string()),
+        ]
+    ),
+    "scenes": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("scene_id", pa.string()),
+            ("position", pa.int32()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("heading", pa.string()),
+            ("character_ids", _STRINGS),
+            ("quotes", pa.int32()),
+        ]
+    ),
+    "interactions": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("scene_id", pa.string()),
+            ("speaker_id", pa.string()),
+            ("addressee_id", pa.string()),
+            ("quotes", pa.int32()),
+            ("mean_sentiment", pa.float64()),
+        ]
+    ),
+    "errors": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("source", pa.string()),
+            ("kind", pa.string()),
+            ("message", pa.string()),
+            ("seconds", pa.float64()),
+        ]
+    ),
+}
+WORK_TABLES = ("works", "characters", "quotes", "mentions", "scenes", "interactions")
+
+
+def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> dict[str, pa.Table]:
+    """The six work tables for one analysed story.
+
+    ``interactions`` holds one row per scene and speaker → addressee pair: how many quotations
+    (parts of an interrupted one count apart, as in the JSON's scene sentiment) and their mean
+    sentiment.
+    """
+    names = {c.id: c.name for c in story.characters}
+    work = story.work
+    scene_quotes: dict[str, int] = {}
+    for quote in story.quotes:
+        if quote.scene is not None:
+            scene_quotes[quote.scene] = scene_quotes.get(quote.scene, 0) + 1
+    present = scene_characters(story)
+    rows: dict[str, list[dict[str, Any]]] = {
+        "works": [
+            {
+                "work_id": work_id,
+                "source": source,
+                "title": work.title if work else None,
+                "authors": list(work.authors) if work else [],
+                "fandoms": list(work.fandoms) if work else [],
+                "relationships": list(work.relationships) if work else [],
+                "character_tags": list(work.characters) if work else [],
+                "additional_tags": list(work.additional_tags) if work else [],
+                "rating": work.rating if work else None,
+                "language": work.language if work else None,
+                "chapters": len(work.chapters) if work else 0,
+                "chars": len(story.text),
+                "tokens": len(story.text.split()),
+                "characters": len(story.characters),
+                "quotes": len(story.quotes),
+                "scenes": len(story.scenes),
+                "seconds": seconds,
+                "fabula_version": __version__,
+            }
+        ],
+        "characters": [
+            {
+                "work_id": work_id,
+                "character_id": c.id,
+                "name": c.name,
+                "aliases": list(c.aliases),
+                "gender": c.gender,
+                "is_narrator": c.is_narrator,
+                "mention_count": c.mention_count,
+                "quote_count": c.quote_count,
+            }
+            for c in story.characters
+        ],
+        "quotes": [
+            {
+                "work_id": work_id,
+                "quote_id": q.id,
+                "start": q.char_start,
+                "end": q.char_end,
+                "text": story.text[q.char_start : q.char_end],
+                "speaker_id": q.speaker,
+                "speaker": names.get(q.speaker) if q.speaker else None,
+                "addressee_ids": list(q.addressees),
+                "addressees": [names.get(a, a) for a in q.addressees],
+                "type": str(q.type),
+                "confidence": float(q.confidence),
+                "sentiment": q.sentiment,
+                "scene_id": q.scene,
+                "continues": q.continues,
+            }
+            for q in story.quotes
+        ],
+        "mentions": [
+            {
+                "work_id": work_id,
+                "start": m.char_start,
+                "end": m.char_end,
+                "text": story.text[m.char_start : m.char_end],
+                "character_id": m.character,
+                "kind": str(m.kind),
+            }
+            for m in story.mentions
+        ],
+        "scenes": [
+            {
+                "work_id": work_id,
+                "scene_id": s.id,
+                "position": position,
+                "start": s.char_start,
+                "end": s.char_end,
+                "heading": s.heading,
+                "character_ids": present[s.id],
+                "quotes": scene_quotes.get(s.id, 0),
+            }
+            for position, s in enumerate(story.scenes)
+        ],
+        "interactions": [
+            {
+                "work_id": work_id,
+                "scene_id": mood.scene,
+                "speaker_id": speaker,
+                "addressee_id": addressee,
+                "quotes": feeling.quotes,
+                "mean_sentiment": feeling.mean,
+            }
+            for mood in story.scene_sentiments
+            for speaker, addressee, feeling in mood.relationships
+        ],
+    }
+    return {name: pa.Table.from_pylist(rows[name], schema=SCHEMAS[name]) for name in WORK_TABLES}
+
+
+def error_table(*, work_id: str, source: str, kind: str, message: str, seconds: float) -> pa.Table:
+    """One row of the ``errors`` table: a work that could not be analysed, and why."""
+    row = {"work_id": work_id, "source": source, "kind": kind, "message": message}
+    return pa.Table.from_pylist([row | {"seconds": seconds}], schema=SCHEMAS["errors"])
