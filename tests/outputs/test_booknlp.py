@@ -1,5 +1,5 @@
 """BookNLP-compatible files: BookNLP's columns, token ids that point at the right words, speakers
-that keep their character."""
+that keep their character, and ``fabula analyze --format booknlp``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import csv
 import io
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from fabula.cli import main
 from fabula.language.analyse import parse_text
 from fabula.model import KnownCharacter, Story
 from fabula.outputs.booknlp import _TokenOffsets, write_booknlp
@@ -221,3 +224,20 @@ def test_a_speaker_not_named_near_the_quotation_has_no_mention(sample_story: Sto
     assert (first["quote"], first["char_id"]) == ("Is the lamp lit?", "0")
     mention = (first["mention_start"], first["mention_end"], first["mention_phrase"])
     assert mention == ("-1", "-1", "")
+
+
+@pytest.mark.model
+def test_cli_format_booknlp_writes_the_four_files_and_no_json(tmp_path: Path) -> None:
+    story_file = tmp_path / "boathouse.txt"
+    story_file.write_text(STORY, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["analyze", str(story_file), "-o", str(out), "--format", "booknlp", "--html"]
+    )
+    assert result.exit_code == 0, result.output
+    suffixes = (".tokens", ".entities", ".quotes", ".book", ".html")
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"boathouse{s}" for s in suffixes)
+    written = ", ".join(str(out / f"boathouse{s}") for s in suffixes)
+    assert f"{story_file} -> {written}" in result.stdout
+    assert read_rows((out / "boathouse.tokens").read_text(encoding="utf-8"))[0]["word"] == "The"
+    assert json.loads((out / "boathouse.book").read_text(encoding="utf-8"))["characters"]
