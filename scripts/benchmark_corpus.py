@@ -49,7 +49,7 @@ def main() -> None:
             pattern = str(outdir / "works" / "*" / "works.parquet")
             done, tokens = duckdb.sql(
                 f"SELECT count(*), sum(tokens) FROM read_parquet('{pattern}')"
-            ).fetchone()
+            ).fetchall()[0]
         print(
             f"| {datetime.date.today().isoformat()} | {workers} | {done} | {tokens:,} "
             f"| {seconds:.0f} | {tokens / seconds * 60:,.0f} | {peak_mib:,.0f} |",

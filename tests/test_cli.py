@@ -314,6 +314,30 @@ def test_two_inputs_with_one_stem_is_a_usage_error(
     assert not fake_pipeline.calls
 
 
+def test_two_inputs_with_one_stem_name_the_booknlp_file_they_would_share(
+    fake_pipeline: FakePipeline, story_file: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "kettle.txt").write_text(STORY, encoding="utf-8")
+    result = run("analyze", str(story_file), str(other / "kettle.txt"), "--format", "booknlp")
+    assert result.exit_code == 2
+    assert "several inputs would write kettle.tokens" in result.stderr
+    assert not fake_pipeline.calls
+
+
+def test_unknown_format_is_a_usage_error(story_file: Path) -> None:
+    result = run("analyze", str(story_file), "--format", "conll")
+    assert result.exit_code == 2
+    assert "'conll' is not one of 'json', 'booknlp'" in result.stderr
+
+
+def test_help_documents_the_booknlp_format() -> None:
+    result = run("analyze", "--help")
+    assert "--format [json|booknlp]" in result.stdout
+    assert ".entities, .quotes and .book" in " ".join(result.stdout.split())
+
+
 def test_no_input_is_a_usage_error() -> None:
     result = run("analyze")
     assert result.exit_code == 2

@@ -25,6 +25,7 @@ from fabula.errors import ConfigError, FabulaError, InputError, StageError
 from fabula.evaluation.command import eval_command
 from fabula.language.analyse import Progress
 from fabula.model import SCHEMA, KnownCharacter, SourceText, Story
+from fabula.outputs import booknlp
 from fabula.outputs.summary import format_summary
 
 EXIT_INTERNAL = 1
@@ -34,6 +35,9 @@ EXIT_STAGE = 5
 STDIN = "-"
 GENDERS = ("he", "she", "they")
 CAST_KEYS = frozenset({"name", "aliases", "gender", "is_narrator"})
+# What --format writes per input; BookNLP's files are <stem>.tokens, .entities, .quotes, .book.
+FORMAT_JSON = "json"
+FORMAT_BOOKNLP = "booknlp"
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -96,7 +100,7 @@ def main() -> None:
     """Find a story's cast, who says each quotation to whom, and its scenes."""
 
 
-@main.command(epilog=EXIT_CODES_HELP, short_help="Analyse stories into JSON files.")
+@main.command(epilog=EXIT_CODES_HELP, short_help="Analyse stories into JSON or BookNLP files.")
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
 @click.option(
     "-o",
@@ -106,7 +110,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("fabula-out"),
     show_default=True,
-    help="Directory for the <input stem>.json files (created if needed).",
+    help="Directory for the output files, named after each input (created if needed).",
 )
 @click.option(
     "--cast",
@@ -114,6 +118,15 @@ def main() -> None:
     metavar="CAST.json",
     type=click.Path(dir_okay=False, path_type=Path),
     help='JSON list of known characters: [{"name": ..., "aliases": [...], "gender": "she"}].',
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([FORMAT_JSON, FORMAT_BOOKNLP]),
+    default=FORMAT_JSON,
+    show_default=True,
+    help="json: OUTDIR/<stem>.json. booknlp: instead, BookNLP's four files OUTDIR/<stem>.tokens,"
+    " .entities, .quotes and .book, for scripts written for BookNLP (see the README).",
 )
 @click.option(
     "--html", is_flag=True, help="Also write OUTDIR/<stem>.html, the story's report page."
@@ -125,10 +138,12 @@ def analyze(
     inputs: tuple[str, ...],
     outdir: Path,
     cast_path: Path | None,
+    output_format: str,
     html: bool,
     quiet: bool,
 ) -> None:
-    """Analyse each INPUT (text, Markdown, HTML or EPUB; - for stdin) into OUTDIR/<stem>.json.
+    """Analyse each INPUT (text, Markdown, HTML or EPUB; - for stdin) into OUTDIR/<stem>.json,
+    or with --format booknlp into OUTDIR/<stem>.tokens, .entities, .quotes and .book.
 
     A failing input is reported on one line and skipped; the others are still written, and the
     exit code is that of the first failure.
@@ -136,8 +151,9 @@ def analyze(
     stems = [output_stem(name) for name in inputs]
     duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
     if duplicates:
+        suffix = ".json" if output_format == FORMAT_JSON else ".tokens"
         raise click.UsageError(
-            f"several inputs would write {', '.join(d + '.json' for d in duplicates)};"
+            f"several inputs would write {', '.join(d + suffix for d in duplicates)};"
             " analyse them into different output directories"
         )
     cast = load_cast(cast_path) if cast_path is not None else None
@@ -149,7 +165,10 @@ def analyze(
         try:
             with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
                 story = pipeline.analyze_source(read_input(name), cast, progress=progress)
-            written = [write_story(story, outdir / f"{stem}.json")]
+            if output_format == FORMAT_BOOKNLP:
+                written = write_booknlp_files(story, outdir, stem)
+            else:
+                written = [write_story(story, outdir / f"{stem}.json")]
             if html:
                 written.append(write_report(story.to_dict(), outdir / f"{stem}.html"))
         except Exception as error:  # report it, then go on with the other inputs
@@ -419,6 +438,13 @@ def write_story(story: Story, path: Path) -> Path:
         file.write("\n")
 
     return write_atomically(path, dump)
+
+
+def write_booknlp_files(story: Story, outdir: Path, stem: str) -> list[Path]:
+    """BookNLP's four files for the story as OUTDIR/<stem>.<suffix>, each written atomically."""
+    return booknlp.write_booknlp(
+        story, lambda suffix, write: write_atomically(outdir / f"{stem}.{suffix}", write)
+    )
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], None]) -> Path:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from story_generator import generate_corpus
 
 from fabula.corpus.inputs import list_works
 from fabula.corpus.run import run_corpus
 from fabula.corpus.tables import WORK_TABLES
-from story_generator import generate_corpus
 
 pytestmark = pytest.mark.model
 distributed = pytest.importorskip("distributed")

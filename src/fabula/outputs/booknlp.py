@@ -1,0 +1,328 @@
+"""BookNLP-compatible files for one work, so scripts written for BookNLP can read fabula's results.
+
+BookNLP (github.com/booknlp/booknlp) writes ``<id>.tokens``, ``<id>.entities`` and ``<id>.quotes``
+(tab-separated, one header line) and ``<id>.book`` (JSON). These are the same files, with
+BookNLP's column names in BookNLP's order, filled from a ``Story``. Where fabula has nothing to
+put, the file says so in a way BookNLP's readers accept:
+
+- ``lemma`` is the lower-cased word: fabula parses without spaCy's lemmatizer (it halves the
+  parse time and nothing else needs lemmas);
+- ``event`` is always ``O``: fabula tags no events;
+- ``agent``, ``patient``, ``mod`` and ``poss`` in ``.book`` are empty lists: fabula does not
+  profile characters yet;
+- ``byte_onset``/``byte_offset`` are character offsets into the story's text (``byte_offset``
+  excluded), as they are in BookNLP itself despite their names.
+
+``.entities`` holds only mentions of fabula's characters (category ``PER``), and ``.quotes`` only
+quotations with a speaker; README "BookNLP-compatible files" lists every difference.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO, TypeVar
+
+from fabula.language.analyse import parse_text
+from fabula.model import CharacterId, Mention, MentionKind, Quote, QuoteSpan, Story
+from fabula.segmentation.windows import find_windows
+from fabula.settings import DEFAULT_SETTINGS, Settings
+
+__all__ = ["ENTITIES_COLUMNS", "QUOTES_COLUMNS", "TOKENS_COLUMNS", "write_booknlp"]
+
+TOKENS_COLUMNS = (
+    "paragraph_ID",
+    "sentence_ID",
+    "token_ID_within_sentence",
+    "token_ID_within_document",
+    "word",
+    "lemma",
+    "byte_onset",
+    "byte_offset",
+    "POS_tag",
+    "fine_POS_tag",
+    "dependency_relation",
+    "syntactic_head_ID",
+    "event",
+)
+ENTITIES_COLUMNS = ("COREF", "start_token", "end_token", "prop", "cat", "text")
+QUOTES_COLUMNS = (
+    "quote_start",
+    "quote_end",
+    "mention_start",
+    "mention_end",
+    "mention_phrase",
+    "char_id",
+    "quote",
+)
+
+NO_EVENT = "O"
+PERSON = "PER"
+PROP_BY_KIND = {MentionKind.NAME: "PROP", MentionKind.PRONOUN: "PRON", MentionKind.NOMINAL: "NOM"}
+# .book's three lists of a character's names, in BookNLP's order.
+MENTIONS_KEY_BY_KIND = {
+    MentionKind.NAME: "proper",
+    MentionKind.NOMINAL: "common",
+    MentionKind.PRONOUN: "pronoun",
+}
+# BookNLP's referential gender categories, by fabula's gender.
+GENDER_CATEGORIES = {"he": "he/him/his", "she": "she/her", "they": "they/them/their"}
+# BookNLP's .quotes has no mention to give when the speaker is not named near the quotation.
+NO_TOKEN = -1
+# Removed from the ends of a quotation's text: the marks that open and close it (a dash opens
+# speech in dash-dialogue texts).
+OPENING_MARKS = frozenset("\"'“‘«‹„‚—–")
+CLOSING_MARKS = frozenset("\"'”’»›")
+# A word never holds a tab or a line break once written, or the row would break; BookNLP writes
+# a space as S, a line break as N and a tab as T.
+WORD_WHITESPACE = str.maketrans(
+    {" ": "S", "\t": "T"} | dict.fromkeys("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "N")
+)
+
+Writer = Callable[[TextIO], None]
+Written = TypeVar("Written")
+
+
+def write_booknlp(
+    story: Story,
+    write_file: Callable[[str, Writer], Written],
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> list[Written]:
+    """Write the four files through ``write_file(suffix, writer)``, which opens the file for
+    ``suffix`` ("tokens", "entities", "quotes", "book"), calls ``writer`` with it and returns
+    what it likes (the CLI: the path, written atomically).
+
+    The ``Story`` keeps no parse, so ``.tokens`` parses the text again, window by window as the
+    pipeline does, keeping only each token's offsets; the token ids of ``.entities`` and
+    ``.quotes`` come from those, so ``.tokens`` is written first.
+    """
+    tokens = _TokenOffsets()
+    return [
+        write_file("tokens", lambda file: _write_tokens(story, tokens, file, settings)),
+        write_file("entities", lambda file: _write_entities(story, tokens, file)),
+        write_file("quotes", lambda file: _write_quotes(story, tokens, file)),
+        write_file("book", lambda file: _write_book(story, file)),
+    ]
+
+
+class _TokenOffsets:
+    """Each written token's character span, in document order: enough to turn a span of text
+    into BookNLP token ids without keeping the parse (a long work has millions of tokens)."""
+
+    def __init__(self) -> None:
+        self.char_starts = array("q")
+        self.char_ends = array("q")
+
+    def add(self, char_start: int, char_end: int) -> None:
+        self.char_starts.append(char_start)
+        self.char_ends.append(char_end)
+
+    def covering(self, char_start: int, char_end: int) -> tuple[int, int] | None:
+        """First and last (inclusive) ids of the tokens overlapping ``[char_start, char_end)``,
+        or None when the span holds no token (only whitespace).
+
+        Tokens "Ann" (0-3), "said" (4-8): span 2-5 -> (0, 1); span 3-4 -> None.
+        """
+        first = bisect_right(self.char_ends, char_start)
+        last = bisect_left(self.char_starts, char_end) - 1
+        return (first, last) if first <= last else None
+
+
+def _write_tokens(story: Story, tokens: _TokenOffsets, file: TextIO, settings: Settings) -> None:
+    """One row per token; paragraph, sentence and token ids count from 0 over the whole work."""
+    _write_row(file, TOKENS_COLUMNS)
+    quote_spans = _quote_spans(story)
+    sentence_offset = 0
+    for window in find_windows(story.paragraphs, story.scenes, settings.window_chars):
+        token_offset = len(tokens.char_starts)
+        parse = parse_text(
+            story.text, story.paragraphs[window.start : window.stop], quote_spans, settings=settings
+        )
+        for sentence in parse.sentences:
+            for token in parse.tokens[sentence.token_start : sentence.token_end]:
+                word = token.text.translate(WORD_WHITESPACE)
+                _write_row(
+                    file,
+                    (
+                        sentence.paragraph_index,
+                        sentence_offset + sentence.index,
+                        token.index - sentence.token_start,
+                        token_offset + token.index,
+                        word,
+                        word.lower(),
+                        token.char_start,
+                        token.char_end,
+                        token.pos,
+                        token.tag,
+                        token.dep,
+                        token_offset + token.head,
+                        NO_EVENT,
+                    ),
+                )
+                tokens.add(token.char_start, token.char_end)
+        sentence_offset += len(parse.sentences)
+
+
+def _quote_spans(story: Story) -> tuple[QuoteSpan, ...]:
+    """The story's quotations as the parse stage takes them (it marks the tokens inside)."""
+    paragraph_starts = [p.char_start for p in story.paragraphs]
+    position_by_id = {quote.id: i for i, quote in enumerate(story.quotes)}
+    return tuple(
+        QuoteSpan(
+            char_start=quote.char_start,
+            char_end=quote.char_end,
+            paragraph_index=story.paragraphs[
+                _paragraph_position(paragraph_starts, quote.char_start)
+            ].index,
+            continues=position_by_id[quote.continues] if quote.continues is not None else None,
+        )
+        for quote in story.quotes
+    )
+
+
+def _write_entities(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
+    """One row per mention of a character, in text order; mentions of no one are left out."""
+    _write_row(file, ENTITIES_COLUMNS)
+    coref_ids = _coref_ids(story)
+    by_position = sorted(_character_mentions(story), key=lambda m: (m[1].char_start, m[1].char_end))
+    for character, mention in by_position:
+        span = tokens.covering(mention.char_start, mention.char_end)
+        if span is not None:
+            kind = PROP_BY_KIND[mention.kind]
+            row = (coref_ids[character], *span, kind, PERSON, _phrase(story, mention))
+            _write_row(file, row)
+
+
+def _write_quotes(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
+    """One row per quotation with a speaker (each part of an interrupted one is a quotation).
+
+    The mention is the speaker's nearest one in the narration of the quotation's paragraph
+    (outside every quotation; the earlier on a tie), else -1, -1 and an empty phrase: in
+    ``"Late," said Wren.`` it is ``Wren``.
+    """
+    _write_row(file, QUOTES_COLUMNS)
+    coref_ids = _coref_ids(story)
+    paragraph_starts = [p.char_start for p in story.paragraphs]
+    narration = _narration_mentions(story)
+    narration_starts = [m.char_start for m in narration]
+    for quote in story.quotes:
+        span = tokens.covering(quote.char_start, quote.char_end)
+        if quote.speaker is None or span is None:
+            continue
+        paragraph = story.paragraphs[_paragraph_position(paragraph_starts, quote.char_start)]
+        in_paragraph = narration[
+            bisect_left(narration_starts, paragraph.char_start) : bisect_left(
+                narration_starts, paragraph.char_end
+            )
+        ]
+        mention = _nearest(quote, (m for m in in_paragraph if m.character == quote.speaker))
+        mention_span = tokens.covering(mention.char_start, mention.char_end) if mention else None
+        mention_start, mention_end = mention_span or (NO_TOKEN, NO_TOKEN)
+        phrase = _phrase(story, mention) if mention_span else ""
+        text = _strip_marks(story.text[quote.char_start : quote.char_end])
+        row = (*span, mention_start, mention_end, phrase, coref_ids[quote.speaker], text)
+        _write_row(file, row)
+
+
+def _write_book(story: Story, file: TextIO) -> None:
+    """BookNLP's character file: every character, most mentioned first.
+
+    BookNLP keeps only characters mentioned at least twice; fabula's cast is already filtered,
+    so all of it is listed, and every ``char_id`` of ``.quotes`` is found here.
+    """
+    names: dict[CharacterId, dict[MentionKind, Counter[str]]] = {
+        c.id: {kind: Counter() for kind in MentionKind} for c in story.characters
+    }
+    for character, mention in _character_mentions(story):
+        names[character][mention.kind][_phrase(story, mention)] += 1
+    entries = [
+        {
+            "id": coref,
+            "count": sum(sum(counts.values()) for counts in names[character.id].values()),
+            "mentions": {
+                key: [
+                    {"c": count, "n": name}
+                    for name, count in names[character.id][kind].most_common()
+                ]
+                for kind, key in MENTIONS_KEY_BY_KIND.items()
+            },
+            "g": _gender(character.gender),
+            "agent": [],
+            "patient": [],
+            "mod": [],
+            "poss": [],
+        }
+        for coref, character in enumerate(story.characters)
+    ]
+    entries.sort(key=lambda entry: -entry["count"])  # stable: equal counts keep COREF order
+    # ASCII, as BookNLP writes it: its readers often open the file without naming an encoding.
+    json.dump({"characters": entries}, file)
+    file.write("\n")
+
+
+def _gender(gender: str | None) -> dict[str, Any] | None:
+    """BookNLP's inferred referential gender, from fabula's decided one; null when unknown, as
+    BookNLP leaves a character without evidence. "she" -> argmax "she/her", inference 1.0."""
+    category = GENDER_CATEGORIES.get(gender) if gender else None
+    if category is None:
+        return None
+    inference = {c: 1.0 if c == category else 0.0 for c in GENDER_CATEGORIES.values()}
+    return {"inference": inference, "argmax": category, "max": 1.0, "total": 1.0}
+
+
+def _coref_ids(story: Story) -> dict[CharacterId, int]:
+    """BookNLP's integer COREF per character: its position in ``story.characters``."""
+    return {character.id: i for i, character in enumerate(story.characters)}
+
+
+def _character_mentions(story: Story) -> Iterable[tuple[CharacterId, Mention]]:
+    """The mentions that refer to a character, with that character."""
+    return ((m.character, m) for m in story.mentions if m.character is not None)
+
+
+def _narration_mentions(story: Story) -> list[Mention]:
+    """Character mentions outside every quotation, by start."""
+    quote_starts = [q.char_start for q in story.quotes]
+
+    def in_a_quote(mention: Mention) -> bool:
+        position = bisect_right(quote_starts, mention.char_start) - 1
+        return position >= 0 and mention.char_start < story.quotes[position].char_end
+
+    outside = (m for _, m in _character_mentions(story) if not in_a_quote(m))
+    return sorted(outside, key=lambda m: m.char_start)
+
+
+def _nearest(quote: Quote, mentions: Iterable[Mention]) -> Mention | None:
+    def distance(mention: Mention) -> tuple[int, int]:
+        if mention.char_end <= quote.char_start:
+            return quote.char_start - mention.char_end, mention.char_start
+        return mention.char_start - quote.char_end, mention.char_start
+
+    return min(mentions, key=distance, default=None)
+
+
+def _paragraph_position(paragraph_starts: list[int], char_start: int) -> int:
+    return max(bisect_right(paragraph_starts, char_start) - 1, 0)
+
+
+def _phrase(story: Story, mention: Mention) -> str:
+    """A mention's words as in the text, whitespace collapsed (a name can break over lines)."""
+    return " ".join(story.text[mention.char_start : mention.char_end].split())
+
+
+def _strip_marks(quotation: str) -> str:
+    """``"Wait, for\\nme,"`` -> ``Wait, for me,``: one mark off each end, whitespace collapsed."""
+    if quotation[:1] in OPENING_MARKS:
+        quotation = quotation[1:]
+    if quotation[-1:] in CLOSING_MARKS:
+        quotation = quotation[:-1]
+    return " ".join(quotation.split())
+
+
+def _write_row(file: TextIO, values: Iterable[object]) -> None:
+    file.write("\t".join(map(str, values)))
+    file.write("\n")
