@@ -116,6 +116,7 @@ class Token:
     head: int  # index of the syntactic head in Parse.tokens (itself for a root)
     sentence: int  # index into Parse.sentences
     in_quote: int | None  # index into the quote spans, or None for narration
+    lemma: str = ""  # spaCy's rule lemma ("hugged" → "hug"), for profiles and exports
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,34 @@ class SceneSentiment:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileWord:
+    """One word of a character profile: how often, and where (up to a few offsets)."""
+
+    word: str
+    count: int
+    examples: tuple[int, ...]  # char_start of the character's mention in a few occurrences
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a character does, undergoes, has and is called, from the parse of their mentions.
+
+    ``pronouns`` counts the pronouns linked to them by kind ("he", "she", "they", "other": "I",
+    "you"), the evidence behind ``Character.gender``.
+    """
+
+    character: CharacterId
+    agent: tuple[ProfileWord, ...] = ()  # verbs they are the subject of ("hug")
+    patient: tuple[ProfileWord, ...] = ()  # verbs they are the object of
+    possessions: tuple[ProfileWord, ...] = ()  # "her sword" → "sword"
+    modifiers: tuple[ProfileWord, ...] = ()  # "the old man", "Mara was tall"
+    pronouns: tuple[tuple[str, int], ...] = ()
+    first_mention: int | None = None  # char_start of the first mention or quotation
+    last_mention: int | None = None
+    scenes: tuple[SceneId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """The result of ``fabula.analyze``: everything recovered from one text."""
 
@@ -220,6 +249,7 @@ class Story:
     diagnostics: tuple[str, ...] = field(default=())
     work: Work | None = None
     scene_sentiments: tuple[SceneSentiment, ...] = ()
+    profiles: tuple[Profile, ...] = ()  # one per character, in the characters' order
 
     def character(self, character_id: CharacterId | None) -> Character | None:
         return next((c for c in self.characters if c.id == character_id), None)

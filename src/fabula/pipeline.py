@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from fabula.analysis.counts import count_characters
+from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
 from fabula.attribution.addressees import find_addressees
 from fabula.attribution.ranker import SpeakerRanker
@@ -18,7 +19,7 @@ from fabula.attribution.speakers import CandidateSink, attribute_speakers
 from fabula.cast.merge import merge_window_casts
 from fabula.cast.names import find_cast
 from fabula.cast.tags import known_cast_from_tags
-from fabula.coreference.pronouns import resolve_pronouns
+from fabula.coreference.pronouns import resolve_pronouns, resolve_quoted_pronouns
 from fabula.language.analyse import Progress, parse_text
 from fabula.model import (
     Attribution,
@@ -89,7 +90,8 @@ def analyze_source(
     ]
     if progress is not None:
         progress(len(text), len(text))
-    window_characters, mentions, attributions = _join_windows(windows)
+    joined = _join_windows(windows) if windows else _WindowFindings((), (), (), ProfileCounts())
+    mentions, attributions = joined.mentions, joined.attributions
 
     sentiments = score_quotes(text, quote_spans)
     quote_ids = [QuoteId(f"q{i}") for i in range(len(quote_spans))]
@@ -117,7 +119,7 @@ def analyze_source(
             )
         )
     )
-    characters = count_characters(window_characters, mentions, quotes)
+    characters = count_characters(joined.characters, mentions, quotes)
     return Story(
         text=text,
         paragraphs=paragraphs,
@@ -128,6 +130,7 @@ def analyze_source(
         diagnostics=source.notes + quote_notes,
         work=source.work,
         scene_sentiments=scene_sentiments(quotes),
+        profiles=build_profiles(characters, joined.profile_words, mentions, quotes, scenes),
     )
 
 
@@ -171,6 +174,7 @@ class _WindowFindings:
     characters: tuple[Character, ...]
     mentions: tuple[Mention, ...]
     attributions: tuple[Attribution, ...]
+    profile_words: ProfileCounts
 
 
 def _analyze_window(
@@ -203,22 +207,28 @@ def _analyze_window(
         on_candidates=speaker_candidates,
     )
     attributions = find_addressees(text, parse, quote_spans, scenes, found_cast, attributions)
+    mentions = tuple(
+        sorted(
+            mentions + resolve_quoted_pronouns(parse, attributions),
+            key=lambda m: (m.char_start, m.char_end),
+        )
+    )
     # Mention counts tell the cast merge who is major in this window.
     characters = count_characters(found_cast.characters, mentions, ())
-    return _WindowFindings(characters, mentions, attributions)
+    profile_words = collect_profile_words(parse, mentions)
+    return _WindowFindings(characters, mentions, attributions, profile_words)
 
 
-def _join_windows(
-    windows: list[_WindowFindings],
-) -> tuple[tuple[Character, ...], tuple[Mention, ...], tuple[Attribution, ...]]:
+def _join_windows(windows: list[_WindowFindings]) -> _WindowFindings:
     """The windows' findings as one text's: one cast, character ids mapped onto it."""
     if len(windows) == 1:
-        only = windows[0]
-        return only.characters, only.mentions, only.attributions
+        return windows[0]
     characters, id_maps = merge_window_casts([w.characters for w in windows])
     mentions: list[Mention] = []
     attributions: list[Attribution] = []
+    profile_words = ProfileCounts()
     for window, id_map in zip(windows, id_maps, strict=True):
+        profile_words.merge(window.profile_words, id_map)
         mentions.extend(
             replace(m, character=id_map[m.character]) if m.character is not None else m
             for m in window.mentions
@@ -231,4 +241,4 @@ def _join_windows(
             )
             for found in window.attributions
         )
-    return characters, tuple(mentions), tuple(attributions)
+    return _WindowFindings(characters, tuple(mentions), tuple(attributions), profile_words)

@@ -29,6 +29,7 @@ CHARACTER_KEYS = {
     "is_narrator",
     "mention_count",
     "quote_count",
+    "profile",
 }
 QUOTE_KEYS = {
     "id",
@@ -59,6 +60,10 @@ def test_record_keys_and_types(sample_story: Story) -> None:
         assert isinstance(character["aliases"], list)
         assert character["gender"] in {"he", "she", "they", None}
         assert isinstance(character["is_narrator"], bool)
+        assert set(character["profile"]) == {
+            "agent", "patient", "possessions", "modifiers", "pronouns", "first_mention",
+            "last_mention", "scenes",
+        }  # fmt: skip
     for quote in data["quotes"]:
         assert set(quote) == QUOTE_KEYS
         assert quote["type"] in {"explicit", "anaphoric", "implicit"}

@@ -1,4 +1,5 @@
-"""Coreference stage: third-person pronouns in narration, resolved by gender and recency.
+"""Coreference stage: pronouns in narration by gender and recency; in quotations, "I" is the
+speaker and "you" the one addressee.
 
 A rule-based salience model: each gender keeps its most recent referent, refreshed by every
 name mention and every resolved pronoun; subjects refresh more strongly than objects, so
@@ -9,8 +10,13 @@ name mention and every resolved pronoun; subjects refresh more strongly than obj
 from __future__ import annotations
 
 from fabula.cast.names import Cast
-from fabula.language.lexicon import PERSONAL_PRONOUN_GENDER
-from fabula.model import CharacterId, Mention, MentionKind, Parse, QuoteSpan
+from fabula.language.lexicon import (
+    FIRST_PERSON,
+    PERSONAL_PRONOUN_GENDER,
+    PLURAL_PRONOUNS,
+    SECOND_PERSON,
+)
+from fabula.model import Attribution, CharacterId, Mention, MentionKind, Parse, QuoteSpan
 
 REQUIRES = {"parse", "characters", "name_mentions"}
 PRODUCES = {"pronoun_mentions"}
@@ -57,6 +63,10 @@ def resolve_pronouns(
             continue
         gender = PERSONAL_PRONOUN_GENDER.get(word.lower())
         if gender is None:
+            if word.lower() in PLURAL_PRONOUNS:
+                mentions.append(
+                    Mention(token.char_start, token.char_end, None, MentionKind.PRONOUN, word)
+                )
             continue
         referent = salient.get(gender)
         character = None
@@ -66,4 +76,32 @@ def resolve_pronouns(
         mentions.append(
             Mention(token.char_start, token.char_end, character, MentionKind.PRONOUN, word)
         )
+    return tuple(mentions)
+
+
+def resolve_quoted_pronouns(
+    parse: Parse, attributions: tuple[Attribution, ...]
+) -> tuple[Mention, ...]:
+    """Pronouns inside quotations: "I", "me", "my" are the quotation's speaker; "you" its
+    addressee when it has exactly one. Third-person and plural ones are mentions of no one
+    yet: who "she" is in someone's speech is not what narration salience says.
+
+    >>> # '"I told you," Mara said to Jonah.'  ->  I → Mara, you → Jonah
+    """
+    mentions: list[Mention] = []
+    for token in parse.tokens:
+        if token.in_quote is None:
+            continue
+        word = token.text.lower()
+        found = attributions[token.in_quote]
+        if word in FIRST_PERSON:
+            character = found.speaker
+        elif word in SECOND_PERSON:
+            character = found.addressees[0] if len(found.addressees) == 1 else None
+        elif word in PERSONAL_PRONOUN_GENDER or word in PLURAL_PRONOUNS:
+            character = None
+        else:
+            continue
+        kind = MentionKind.PRONOUN
+        mentions.append(Mention(token.char_start, token.char_end, character, kind, token.text))
     return tuple(mentions)

@@ -48,9 +48,7 @@ class LitbankText:
                 sentence_spans.append((offset, offset + len(word)))
                 offset += len(word)
             spans.append(tuple(sentence_spans))
-        return cls(
-            name, tuple(tuple(words) for words in sentences), "".join(parts), tuple(spans)
-        )
+        return cls(name, tuple(tuple(words) for words in sentences), "".join(parts), tuple(spans))
 
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return find_paragraphs(self.text)

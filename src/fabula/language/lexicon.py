@@ -21,6 +21,10 @@ PERSONAL_PRONOUN_GENDER = {
 SUBJECT_PRONOUNS = {"he": "he", "she": "she", "they": "they"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 SECOND_PERSON = {"you", "your", "yours", "yourself"}
+# Groups: fabula has no group characters, so these are mentions linked to no one.
+PLURAL_PRONOUNS = {
+    "we", "us", "our", "ours", "ourselves", "they", "them", "their", "theirs", "themselves",
+}  # fmt: skip
 
 # Irregular past forms of speech verbs; regular ones are derived by rule.
 _IRREGULAR = {

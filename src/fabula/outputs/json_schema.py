@@ -10,7 +10,16 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from fabula.model import SCHEMA, CharacterId, SceneId, SceneSentiment, Story, Work
+from fabula.model import (
+    SCHEMA,
+    CharacterId,
+    Profile,
+    ProfileWord,
+    SceneId,
+    SceneSentiment,
+    Story,
+    Work,
+)
 
 CONFIDENCE_DIGITS = 3
 
@@ -22,6 +31,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
     """
     present = scene_characters(story)
     moods = {m.scene: _scene_sentiment_to_dict(m) for m in story.scene_sentiments}
+    profiles = {p.character: p for p in story.profiles}
     return {
         "schema": SCHEMA,
         "text": story.text,
@@ -34,6 +44,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
                 "is_narrator": c.is_narrator,
                 "mention_count": c.mention_count,
                 "quote_count": c.quote_count,
+                "profile": _profile_to_dict(profiles.get(c.id)),
             }
             for c in story.characters
         ],
@@ -80,6 +91,24 @@ def story_to_dict(story: Story) -> dict[str, Any]:
 
 
 _NO_SENTIMENT: dict[str, list] = {"characters": [], "relationships": []}
+
+
+def _profile_to_dict(profile: Profile | None) -> dict[str, Any]:
+    profile = profile or Profile(CharacterId(""))
+
+    def words(entries: tuple[ProfileWord, ...]) -> list[dict[str, Any]]:
+        return [{"word": e.word, "count": e.count, "examples": list(e.examples)} for e in entries]
+
+    return {
+        "agent": words(profile.agent),
+        "patient": words(profile.patient),
+        "possessions": words(profile.possessions),
+        "modifiers": words(profile.modifiers),
+        "pronouns": dict(profile.pronouns),
+        "first_mention": profile.first_mention,
+        "last_mention": profile.last_mention,
+        "scenes": list(profile.scenes),
+    }
 
 
 def _scene_sentiment_to_dict(mood: SceneSentiment) -> dict[str, Any]:
