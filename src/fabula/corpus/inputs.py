@@ -31,6 +31,8 @@ class WorkSource:
 
     name: str  # e.g. "fandom/work-123.html" or "dump.zip!work-123.html"
     read: Callable[[], bytes]
+    size: int = 0  # bytes, as the folder or archive says: the longest works start first
+    in_order: bool = False  # cheapest read in the listed order (a compressed tar's members)
 
 
 def list_works(corpus: Path) -> Iterator[WorkSource]:
@@ -77,7 +79,9 @@ def _folder_works(folder: Path) -> Iterator[WorkSource]:
         if path.is_file() and _readable(path.relative_to(folder).as_posix())
     )
     for path in paths:
-        yield WorkSource(path.relative_to(folder).as_posix(), _file_reader(path))
+        yield WorkSource(
+            path.relative_to(folder).as_posix(), _file_reader(path), path.stat().st_size
+        )
 
 
 def _listed_works(list_file: Path) -> Iterator[WorkSource]:
@@ -90,29 +94,35 @@ def _listed_works(list_file: Path) -> Iterator[WorkSource]:
             continue
         path = Path(line.strip())
         path = path if path.is_absolute() else list_file.parent / path
-        yield WorkSource(line.strip(), _file_reader(path))
+        size = path.stat().st_size if path.is_file() else 0
+        yield WorkSource(line.strip(), _file_reader(path), size)
 
 
 def _archive_works(archive: Path) -> Iterator[WorkSource]:
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as opened:
-            names = sorted(
-                info.filename
+            sizes = {
+                info.filename: info.file_size
                 for info in opened.infolist()
                 if not info.is_dir() and _readable(info.filename)
+            }
+        for name in sorted(sizes):
+            yield WorkSource(
+                f"{archive.name}!{name}", _zip_member_reader(archive, name), sizes[name]
             )
-        for name in names:
-            yield WorkSource(f"{archive.name}!{name}", _zip_member_reader(archive, name))
         return
     try:
         with tarfile.open(archive) as opened:
-            names = [m.name for m in opened.getmembers() if m.isfile() and _readable(m.name)]
+            members = [(m.name, m.size) for m in opened.getmembers() if m.isfile()]
     except (tarfile.TarError, OSError) as error:
         raise InputError(f"{archive}: not a readable zip or tar archive") from error
     reader = _SequentialTar(archive)
     try:
-        for name in names:  # archive order: each member is then read in one pass over the file
-            yield WorkSource(f"{archive.name}!{name}", lambda name=name: reader.read(name))
+        # Archive order: each member is then read in one pass over the file.
+        for name, size in members:
+            if _readable(name):
+                read = lambda n=name: reader.read(n)  # noqa: E731
+                yield WorkSource(f"{archive.name}!{name}", read, size, in_order=True)
     finally:
         reader.close()
 

@@ -225,7 +225,10 @@ def run_corpus(
     Works that failed in an earlier run are left as they are unless ``retry_errors``.
     """
     store = CorpusStore(outdir)
+    # Longest first: a long novel started last would keep one worker busy while others idle.
     sources = list(sources)
+    if not any(source.in_order for source in sources):
+        sources.sort(key=lambda source: -source.size)
     progress = RunProgress(total=len(sources))
     notify = listener or (lambda progress, result: None)
     pending = _pending_works(sources, store, progress, retry_errors, notify)

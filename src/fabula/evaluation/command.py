@@ -1,4 +1,5 @@
-"""``fabula eval pdnc DIR``: run fabula over PDNC novels and print the scores.
+"""``fabula eval pdnc DIR`` and ``fabula eval litbank-coref DIR``: run fabula over an
+annotated corpus and print the scores.
 
 Registered in ``cli.py`` with ``main.add_command(eval_command)``. Novels run in worker
 processes when ``--jobs`` > 1; results are printed and written in corpus order regardless.
@@ -108,6 +109,47 @@ def pdnc_command(
             json.dumps(_report(corpus_dir, gold_cast, runs, micro, macro), indent=2) + "\n",
             encoding="utf-8",
         )
+
+
+@eval_command.command("litbank-coref")
+@click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Excerpts in parallel."
+)
+def litbank_coref_command(corpus_dir: Path, jobs: int) -> None:
+    """Score coreference of characters on LitBank's person entities at DIR (the litbank folder):
+    MUC, B³, CEAF-e and their CoNLL average, over all excerpts together."""
+    from fabula.evaluation.litbank_coref import read_coref_excerpts, score_clusters
+
+    excerpts = read_coref_excerpts(corpus_dir)
+    key: list = []
+    response: list = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for gold, found in pool.map(_coref_excerpt, excerpts):
+            key += gold
+            response += found
+    scores = score_clusters(key, response)
+    click.echo(f"{'metric':8} {'recall':>7} {'precision':>10} {'F1':>6}")
+    for name, (recall, precision, f1) in (
+        ("MUC", scores.muc),
+        ("B3", scores.b_cubed),
+        ("CEAF-e", scores.ceaf_e),
+    ):
+        click.echo(f"{name:8} {recall:7.1%} {precision:10.1%} {f1:6.1%}")
+    click.echo(f"{'CoNLL':8} {'':7} {'':10} {scores.conll:6.1%}")
+    click.echo(
+        f"{len(excerpts)} excerpts; {scores.gold_mentions} gold person mentions,"
+        f" {scores.response_mentions} fabula mentions, {scores.exact_mentions} with the exact span"
+    )
+
+
+def _coref_excerpt(excerpt):
+    """Analyse one LitBank excerpt (in a worker): its gold clusters and fabula's."""
+    from fabula.evaluation.litbank_coref import response_clusters
+
+    story = analyze(excerpt.excerpt.text)
+    return list(excerpt.clusters), response_clusters(story, excerpt.excerpt)
 
 
 def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
