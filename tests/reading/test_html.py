@@ -258,3 +258,34 @@ def test_markdown_without_headings_is_one_chapter() -> None:
     work = markdown_to_text("One.\n\nTwo.")
     assert work.work.chapters == (Chapter(None, 0, len(work.text)),)
     assert replace(work.work, chapters=()) == Work()
+
+
+def test_markdown_front_matter_is_metadata_not_text() -> None:
+    source = (
+        "---\n"
+        'title: "The Salt Road"\n'
+        "author: wren_writes\n"
+        "fandoms: [Lighthouse Keepers, Harbour Tales]\n"
+        "characters:\n"
+        "  - Mara Quill\n"
+        "  - 'Theo Vance'\n"
+        "rating: Teen\n"
+        "unknown_key: ignored\n"
+        "---\n"
+        "\n"
+        "# Chapter 1\n"
+        "\n"
+        '"Ready?" asked Mara.\n'
+    )
+    extracted = markdown_to_text(source)
+    work = extracted.work
+    assert work.title == "The Salt Road" and work.authors == ("wren_writes",)
+    assert work.fandoms == ("Lighthouse Keepers", "Harbour Tales")
+    assert work.characters == ("Mara Quill", "Theo Vance") and work.rating == "Teen"
+    assert extracted.text.startswith("Chapter 1") and "wren_writes" not in extracted.text
+    assert len(work.chapters) == 1
+
+
+def test_a_rule_that_opens_markdown_without_closing_is_text() -> None:
+    extracted = markdown_to_text("---\nNo front matter here.\n\nJust a story.\n")
+    assert "No front matter here." in extracted.text and extracted.work.title is None
