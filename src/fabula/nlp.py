@@ -7,6 +7,7 @@ import importlib
 import json
 from importlib import resources
 
+from fabula.analysis.events import FEATURE_VERSION, EventTagger
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 
@@ -66,3 +67,16 @@ def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
     """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
     models = _shipped_rankers()
     return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
+
+
+EVENT_TAGGER_FILE = "event_tagger.json"
+
+
+@functools.cache
+def load_event_tagger() -> EventTagger:
+    """The shipped realis-event tagger (trained on all of LitBank's event excerpts)."""
+    text = resources.files("fabula.data").joinpath(EVENT_TAGGER_FILE).read_text("utf-8")
+    shipped = json.loads(text)
+    if shipped.get("features") != FEATURE_VERSION:
+        raise ConfigError(f"{EVENT_TAGGER_FILE} was trained on other features; retrain it")
+    return EventTagger.from_json(shipped)
