@@ -7,6 +7,7 @@ import importlib
 import json
 from importlib import resources
 
+from fabula.analysis.entities import EntityTagger
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 
@@ -66,3 +67,16 @@ def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
     """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
     models = _shipped_rankers()
     return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
+
+
+ENTITY_TAGGER_FILE = "entity_tagger.json"
+
+
+@functools.cache
+def load_entity_tagger() -> EntityTagger:
+    """The shipped entity tagger (see ``fabula.analysis.entities``), read once per process."""
+    text = resources.files("fabula.data").joinpath(ENTITY_TAGGER_FILE).read_text("utf-8")
+    try:
+        return EntityTagger.from_json(json.loads(text))
+    except ValueError as error:
+        raise ConfigError(f"{ENTITY_TAGGER_FILE}: {error}; retrain it") from error
