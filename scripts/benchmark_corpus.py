@@ -31,7 +31,9 @@ def main() -> None:
     args = parser.parse_args()
 
     novels = sorted((args.pdnc / "data").glob("*/novel_text.txt"))
-    print("| date | workers | novels | tokens | seconds | tokens/min | peak MiB (largest process) |")
+    print(
+        "| date | workers | novels | tokens | seconds | tokens/min | peak MiB (largest process) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as folder:

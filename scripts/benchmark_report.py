@@ -59,9 +59,7 @@ def _open_times(path: Path) -> list[float]:
             page = browser.new_page()
             page.goto(path.as_uri(), wait_until="load")
             times.append(
-                page.evaluate(
-                    "performance.getEntriesByType('navigation')[0].loadEventEnd / 1000"
-                )
+                page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd / 1000")
             )
             page.close()
         browser.close()

@@ -7,6 +7,7 @@ import importlib
 import json
 from importlib import resources
 
+from fabula.analysis.entities import EntityTagger
 from fabula.analysis.events import FEATURE_VERSION, EventTagger
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
@@ -80,3 +81,16 @@ def load_event_tagger() -> EventTagger:
     if shipped.get("features") != FEATURE_VERSION:
         raise ConfigError(f"{EVENT_TAGGER_FILE} was trained on other features; retrain it")
     return EventTagger.from_json(shipped)
+
+
+ENTITY_TAGGER_FILE = "entity_tagger.json"
+
+
+@functools.cache
+def load_entity_tagger() -> EntityTagger:
+    """The shipped entity tagger (see ``fabula.analysis.entities``), read once per process."""
+    text = resources.files("fabula.data").joinpath(ENTITY_TAGGER_FILE).read_text("utf-8")
+    try:
+        return EntityTagger.from_json(json.loads(text))
+    except ValueError as error:
+        raise ConfigError(f"{ENTITY_TAGGER_FILE}: {error}; retrain it") from error
