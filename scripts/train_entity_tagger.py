@@ -341,6 +341,13 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--save-folds",
+        type=Path,
+        metavar="DIR",
+        help="also write each fold's tagger (DIR/foldK.json, with its held-out excerpts), so"
+        " other LitBank scores (coreference) can use a tagger that never saw the excerpt",
+    )
     args = parser.parse_args()
 
     began = time.perf_counter()
@@ -350,6 +357,11 @@ def main() -> None:
     for fold in range(args.folds):
         held_out = [e for i, e in enumerate(excerpts) if i % args.folds == fold]
         tagger = train([e for i, e in enumerate(excerpts) if i % args.folds != fold], BUCKETS)
+        if args.save_folds is not None:
+            args.save_folds.mkdir(parents=True, exist_ok=True)
+            names = [e.name for e in held_out]
+            saved = tagger.to_json() | {"held_out": names}
+            (args.save_folds / f"fold{fold}.json").write_text(json.dumps(saved) + "\n")
         tallies = {name: Tally.empty() for name in overall}
         score(held_out, tagger, tallies)
         score(held_out, tagger, overall)

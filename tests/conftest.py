@@ -14,6 +14,8 @@ from fabula.analysis.sentiment import scene_sentiments
 from fabula.model import (
     Character,
     CharacterId,
+    Entity,
+    Event,
     KnownCharacter,
     Mention,
     MentionKind,
@@ -154,6 +156,8 @@ def build_sample_story() -> Story:
         ),
         diagnostics=("paragraph 2: a quotation is interrupted by a tag",),
         scene_sentiments=scene_sentiments(quotes),
+        entities=(Entity(*find_span(SAMPLE_TEXT, "the lamp"), "FAC", "NOM", SceneId("s0")),),
+        events=(Event(*find_span(SAMPLE_TEXT, "shook"), SceneId("s0")),),
     )
 
 

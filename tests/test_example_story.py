@@ -155,3 +155,20 @@ def test_no_extra_speaking_characters(story: Story) -> None:
         if (c.id in speakers or c.quote_count) and gold_name_of(c) is None
     ]
     assert not extra, f"characters who speak but are not in the gold cast: {extra}"
+
+
+def test_places_and_events_carry_their_scenes(story: Story) -> None:
+    scene_ids = {scene.id for scene in story.scenes}
+    places = {story.text[e.char_start : e.char_end].lower(): e for e in story.entities}
+    assert "the post office" in places and places["the post office"].category == "FAC"
+    assert all(e.scene in scene_ids for e in story.entities)
+    words = [story.text[e.char_start : e.char_end] for e in story.events]
+    assert "shook" in words and len(words) > 100
+    assert all(e.scene in scene_ids for e in story.events)
+
+
+def test_descriptions_of_people_are_mentions(story: Story) -> None:
+    nominals = [
+        story.text[m.char_start : m.char_end] for m in story.mentions if m.kind == "nominal"
+    ]
+    assert "her brother" in nominals and "The postmistress" in nominals

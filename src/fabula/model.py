@@ -209,6 +209,27 @@ class SceneSentiment:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A place, facility, organisation or vehicle the story mentions (people are the cast):
+    LitBank's categories LOC, FAC, GPE, ORG, VEH; ``kind`` is PROP (a name) or NOM."""
+
+    char_start: int
+    char_end: int
+    category: str
+    kind: str
+    scene: SceneId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A realis event: the word of something depicted as actually happening ("slammed")."""
+
+    char_start: int
+    char_end: int
+    scene: SceneId | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileWord:
     """One word of a character profile: how often, and where (up to a few offsets)."""
 
@@ -250,6 +271,8 @@ class Story:
     work: Work | None = None
     scene_sentiments: tuple[SceneSentiment, ...] = ()
     profiles: tuple[Profile, ...] = ()  # one per character, in the characters' order
+    entities: tuple[Entity, ...] = ()
+    events: tuple[Event, ...] = ()
 
     def character(self, character_id: CharacterId | None) -> Character | None:
         return next((c for c in self.characters if c.id == character_id), None)

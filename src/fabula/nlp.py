@@ -6,6 +6,7 @@ import functools
 import importlib
 import json
 from importlib import resources
+from pathlib import Path
 
 from fabula.analysis.entities import EntityTagger
 from fabula.analysis.events import FEATURE_VERSION, EventTagger
@@ -87,9 +88,16 @@ ENTITY_TAGGER_FILE = "entity_tagger.json"
 
 
 @functools.cache
-def load_entity_tagger() -> EntityTagger:
-    """The shipped entity tagger (see ``fabula.analysis.entities``), read once per process."""
-    text = resources.files("fabula.data").joinpath(ENTITY_TAGGER_FILE).read_text("utf-8")
+def load_entity_tagger(path: str | None = None) -> EntityTagger:
+    """The shipped entity tagger (see ``fabula.analysis.entities``), or the one in the JSON
+    file ``path``; read once per process."""
+    if path is None:
+        text = resources.files("fabula.data").joinpath(ENTITY_TAGGER_FILE).read_text("utf-8")
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot read the entity tagger {path}: {error.strerror}") from error
     try:
         return EntityTagger.from_json(json.loads(text))
     except ValueError as error:

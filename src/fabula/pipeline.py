@@ -9,8 +9,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from fabula.analysis.counts import count_characters
+from fabula.analysis.entities import EntityCategory, find_entities
+from fabula.analysis.events import tag_events
 from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
 from fabula.attribution.addressees import find_addressees
@@ -19,11 +22,14 @@ from fabula.attribution.speakers import CandidateSink, attribute_speakers
 from fabula.cast.merge import merge_window_casts
 from fabula.cast.names import find_cast
 from fabula.cast.tags import known_cast_from_tags
+from fabula.coreference.descriptions import describe_people
 from fabula.coreference.pronouns import resolve_pronouns, resolve_quoted_pronouns
 from fabula.language.analyse import Progress, parse_text
 from fabula.model import (
     Attribution,
     Character,
+    Entity,
+    Event,
     KnownCharacter,
     Mention,
     Paragraph,
@@ -34,7 +40,7 @@ from fabula.model import (
     SourceText,
     Story,
 )
-from fabula.nlp import load_speaker_ranker
+from fabula.nlp import load_entity_tagger, load_event_tagger, load_speaker_ranker
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.segmentation.scenes import find_scenes, scenes_containing
@@ -131,7 +137,21 @@ def analyze_source(
         work=source.work,
         scene_sentiments=scene_sentiments(quotes),
         profiles=build_profiles(characters, joined.profile_words, mentions, quotes, scenes),
+        entities=_in_scenes(joined.entities, scenes),
+        events=_in_scenes(joined.events, scenes),
     )
+
+
+def _in_scenes(found: tuple[_Located, ...], scenes: tuple[Scene, ...]) -> tuple[_Located, ...]:
+    """Each entity or event with the scene it lies in."""
+    where = scenes_containing(scenes, [item.char_start for item in found])
+    return tuple(
+        replace(item, scene=scene.id if scene is not None else None)
+        for item, scene in zip(found, where, strict=True)
+    )
+
+
+_Located = TypeVar("_Located", Entity, Event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +195,8 @@ class _WindowFindings:
     mentions: tuple[Mention, ...]
     attributions: tuple[Attribution, ...]
     profile_words: ProfileCounts
+    entities: tuple[Entity, ...] = ()
+    events: tuple[Event, ...] = ()
 
 
 def _analyze_window(
@@ -207,16 +229,28 @@ def _analyze_window(
         on_candidates=speaker_candidates,
     )
     attributions = find_addressees(text, parse, quote_spans, scenes, found_cast, attributions)
+    entity_spans = find_entities(parse, load_entity_tagger(settings.entity_tagger))
     mentions = tuple(
         sorted(
-            mentions + resolve_quoted_pronouns(parse, attributions),
+            mentions
+            + resolve_quoted_pronouns(parse, attributions)
+            + describe_people(text, entity_spans, found_cast, found_cast.mentions),
             key=lambda m: (m.char_start, m.char_end),
         )
     )
     # Mention counts tell the cast merge who is major in this window.
     characters = count_characters(found_cast.characters, mentions, ())
     profile_words = collect_profile_words(parse, mentions)
-    return _WindowFindings(characters, mentions, attributions, profile_words)
+    places = tuple(
+        Entity(span.char_start, span.char_end, str(span.category), str(span.kind))
+        for span in entity_spans
+        if span.category != EntityCategory.PER
+    )
+    events = tuple(
+        Event(parse.tokens[i].char_start, parse.tokens[i].char_end)
+        for i in tag_events(parse, load_event_tagger())
+    )
+    return _WindowFindings(characters, mentions, attributions, profile_words, places, events)
 
 
 def _join_windows(windows: list[_WindowFindings]) -> _WindowFindings:
@@ -241,4 +275,11 @@ def _join_windows(windows: list[_WindowFindings]) -> _WindowFindings:
             )
             for found in window.attributions
         )
-    return _WindowFindings(characters, tuple(mentions), tuple(attributions), profile_words)
+    return _WindowFindings(
+        characters,
+        tuple(mentions),
+        tuple(attributions),
+        profile_words,
+        tuple(entity for window in windows for entity in window.entities),
+        tuple(event for window in windows for event in window.events),
+    )

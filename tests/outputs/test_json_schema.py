@@ -20,6 +20,8 @@ TOP_LEVEL_KEYS = [
     "paragraphs",
     "diagnostics",
     "work",
+    "entities",
+    "events",
 ]
 CHARACTER_KEYS = {
     "id",
@@ -79,6 +81,10 @@ def test_record_keys_and_types(sample_story: Story) -> None:
         assert set(scene["sentiment"]) == {"characters", "relationships"}
     for paragraph in data["paragraphs"]:
         assert set(paragraph) == {"start", "end"}
+    (lamp,) = data["entities"]
+    assert data["text"][lamp["start"] : lamp["end"]] == lamp["text"] == "the lamp"
+    assert (lamp["category"], lamp["kind"], lamp["scene"]) == ("FAC", "NOM", "s0")
+    assert [(e["text"], e["scene"]) for e in data["events"]] == [("shook", "s0")]
     assert data["diagnostics"] == ["paragraph 2: a quotation is interrupted by a tag"]
 
 
@@ -159,6 +165,8 @@ def test_empty_story() -> None:
         "paragraphs": [],
         "diagnostics": [],
         "work": None,
+        "entities": [],
+        "events": [],
     }
 
 

@@ -116,17 +116,28 @@ def pdnc_command(
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Excerpts in parallel."
 )
-def litbank_coref_command(corpus_dir: Path, jobs: int) -> None:
+@click.option(
+    "--entity-folds",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="FOLDS",
+    help="Folder of fold taggers (scripts/train_entity_tagger.py --save-folds): each excerpt is"
+    " then analysed with the entity tagger that never saw it.",
+)
+def litbank_coref_command(corpus_dir: Path, jobs: int, entity_folds: Path | None) -> None:
     """Score coreference of characters on LitBank's person entities at DIR (the litbank folder):
-    MUC, B³, CEAF-e and their CoNLL average, over all excerpts together."""
+    MUC, B³, CEAF-e and their CoNLL average, over all excerpts together.
+
+    The shipped entity tagger learnt from these excerpts: only with --entity-folds are the
+    scores held out."""
     from fabula.evaluation.litbank_coref import read_coref_excerpts, score_clusters
 
     excerpts = read_coref_excerpts(corpus_dir)
+    taggers = _held_out_taggers(entity_folds, [e.excerpt.name for e in excerpts])
     key: list = []
     response: list = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for gold, found in pool.map(_coref_excerpt, excerpts):
+        for gold, found in pool.map(_coref_excerpt, excerpts, taggers):
             key += gold
             response += found
     scores = score_clusters(key, response)
@@ -142,13 +153,33 @@ def litbank_coref_command(corpus_dir: Path, jobs: int) -> None:
         f"{len(excerpts)} excerpts; {scores.gold_mentions} gold person mentions,"
         f" {scores.response_mentions} fabula mentions, {scores.exact_mentions} with the exact span"
     )
+    if entity_folds is None:
+        click.echo("entity tagger: the shipped one, trained on these excerpts (not held out)")
+    else:
+        click.echo(f"entity tagger: held out, one per fold from {entity_folds}")
 
 
-def _coref_excerpt(excerpt):
+def _held_out_taggers(folder: Path | None, names: list[str]) -> list[str | None]:
+    """For each excerpt, the fold tagger file that never saw it (None: the shipped tagger)."""
+    if folder is None:
+        return [None] * len(names)
+    owner: dict[str, str] = {}
+    for path in sorted(folder.glob("fold*.json")):
+        for name in json.loads(path.read_text(encoding="utf-8")).get("held_out", ()):
+            owner[name] = str(path)
+    missing = [name for name in names if name not in owner]
+    if missing:
+        raise InputError(
+            f"{folder}: no fold tagger holds out {missing[0]} (and {len(missing) - 1} more)"
+        )
+    return [owner[name] for name in names]
+
+
+def _coref_excerpt(excerpt, entity_tagger: str | None):
     """Analyse one LitBank excerpt (in a worker): its gold clusters and fabula's."""
     from fabula.evaluation.litbank_coref import response_clusters
 
-    story = analyze(excerpt.excerpt.text)
+    story = analyze(excerpt.excerpt.text, settings=Settings(entity_tagger=entity_tagger))
     return list(excerpt.clusters), response_clusters(story, excerpt.excerpt)
 
 

@@ -87,6 +87,26 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "paragraphs": [{"start": p.char_start, "end": p.char_end} for p in story.paragraphs],
         "diagnostics": list(story.diagnostics),
         "work": _work_to_dict(story.work) if story.work is not None else None,
+        "entities": [
+            {
+                "start": e.char_start,
+                "end": e.char_end,
+                "text": story.text[e.char_start : e.char_end],
+                "category": e.category,
+                "kind": e.kind,
+                "scene": e.scene,
+            }
+            for e in story.entities
+        ],
+        "events": [
+            {
+                "start": e.char_start,
+                "end": e.char_end,
+                "text": story.text[e.char_start : e.char_end],
+                "scene": e.scene,
+            }
+            for e in story.events
+        ],
     }
 
 
