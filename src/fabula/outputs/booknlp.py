@@ -5,11 +5,10 @@ BookNLP (github.com/booknlp/booknlp) writes ``<id>.tokens``, ``<id>.entities`` a
 BookNLP's column names in BookNLP's order, filled from a ``Story``. Where fabula has nothing to
 put, the file says so in a way BookNLP's readers accept:
 
-- ``lemma`` is the lower-cased word: fabula parses without spaCy's lemmatizer (it halves the
-  parse time and nothing else needs lemmas);
-- ``event`` is always ``O``: fabula tags no events;
-- ``agent``, ``patient``, ``mod`` and ``poss`` in ``.book`` are empty lists: fabula does not
-  profile characters yet;
+- ``lemma`` is spaCy's rule lemma, ``event`` is ``EVENT`` on fabula's realis-event words;
+- ``agent``, ``patient``, ``mod`` and ``poss`` in ``.book`` come from fabula's profiles: one
+  ``{"w": word, "i": token}`` per example kept there (up to three per word), ``i`` being the
+  character's mention (BookNLP points at the verb);
 - ``byte_onset``/``byte_offset`` are character offsets into the story's text (``byte_offset``
   excluded), as they are in BookNLP itself despite their names.
 
@@ -27,7 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO, TypeVar
 
 from fabula.language.analyse import parse_text
-from fabula.model import CharacterId, Mention, MentionKind, Quote, QuoteSpan, Story
+from fabula.model import CharacterId, Mention, MentionKind, Profile, Quote, QuoteSpan, Story
 from fabula.segmentation.windows import find_windows
 from fabula.settings import DEFAULT_SETTINGS, Settings
 
@@ -60,6 +59,7 @@ QUOTES_COLUMNS = (
 )
 
 NO_EVENT = "O"
+EVENT = "EVENT"
 PERSON = "PER"
 PROP_BY_KIND = {MentionKind.NAME: "PROP", MentionKind.PRONOUN: "PRON", MentionKind.NOMINAL: "NOM"}
 # .book's three lists of a character's names, in BookNLP's order.
@@ -105,7 +105,7 @@ def write_booknlp(
         write_file("tokens", lambda file: _write_tokens(story, tokens, file, settings)),
         write_file("entities", lambda file: _write_entities(story, tokens, file)),
         write_file("quotes", lambda file: _write_quotes(story, tokens, file)),
-        write_file("book", lambda file: _write_book(story, file)),
+        write_file("book", lambda file: _write_book(story, tokens, file)),
     ]
 
 
@@ -136,6 +136,7 @@ def _write_tokens(story: Story, tokens: _TokenOffsets, file: TextIO, settings: S
     """One row per token; paragraph, sentence and token ids count from 0 over the whole work."""
     _write_row(file, TOKENS_COLUMNS)
     quote_spans = _quote_spans(story)
+    events = {event.char_start for event in story.events}
     sentence_offset = 0
     for window in find_windows(story.paragraphs, story.scenes, settings.window_chars):
         token_offset = len(tokens.char_starts)
@@ -153,14 +154,14 @@ def _write_tokens(story: Story, tokens: _TokenOffsets, file: TextIO, settings: S
                         token.index - sentence.token_start,
                         token_offset + token.index,
                         word,
-                        word.lower(),
+                        (token.lemma or word).translate(WORD_WHITESPACE) or word.lower(),
                         token.char_start,
                         token.char_end,
                         token.pos,
                         token.tag,
                         token.dep,
                         token_offset + token.head,
-                        NO_EVENT,
+                        EVENT if token.char_start in events else NO_EVENT,
                     ),
                 )
                 tokens.add(token.char_start, token.char_end)
@@ -228,7 +229,7 @@ def _write_quotes(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
         _write_row(file, row)
 
 
-def _write_book(story: Story, file: TextIO) -> None:
+def _write_book(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
     """BookNLP's character file: every character, most mentioned first.
 
     BookNLP keeps only characters mentioned at least twice; fabula's cast is already filtered,
@@ -237,6 +238,7 @@ def _write_book(story: Story, file: TextIO) -> None:
     names: dict[CharacterId, dict[MentionKind, Counter[str]]] = {
         c.id: {kind: Counter() for kind in MentionKind} for c in story.characters
     }
+    profiles = {profile.character: profile for profile in story.profiles}
     for character, mention in _character_mentions(story):
         names[character][mention.kind][_phrase(story, mention)] += 1
     entries = [
@@ -251,10 +253,7 @@ def _write_book(story: Story, file: TextIO) -> None:
                 for kind, key in MENTIONS_KEY_BY_KIND.items()
             },
             "g": _gender(character.gender),
-            "agent": [],
-            "patient": [],
-            "mod": [],
-            "poss": [],
+            **_profile_lists(profiles.get(character.id), tokens),
         }
         for coref, character in enumerate(story.characters)
     ]
@@ -326,3 +325,22 @@ def _strip_marks(quotation: str) -> str:
 def _write_row(file: TextIO, values: Iterable[object]) -> None:
     file.write("\t".join(map(str, values)))
     file.write("\n")
+
+
+def _profile_lists(profile: Profile | None, tokens: _TokenOffsets) -> dict[str, list[dict]]:
+    """BookNLP's ``agent``/``patient``/``mod``/``poss``: ``{"w", "i"}`` per kept example."""
+    lists: dict[str, list[dict]] = {"agent": [], "patient": [], "mod": [], "poss": []}
+    if profile is None:
+        return lists
+    for key, words in (
+        ("agent", profile.agent),
+        ("patient", profile.patient),
+        ("mod", profile.modifiers),
+        ("poss", profile.possessions),
+    ):
+        for entry in words:
+            for offset in entry.examples:
+                span = tokens.covering(offset, offset + 1)
+                if span is not None:
+                    lists[key].append({"w": entry.word, "i": span[0]})
+    return lists
