@@ -233,7 +233,7 @@ def _analyze_window(
     mentions = tuple(
         sorted(
             mentions
-            + resolve_quoted_pronouns(parse, attributions)
+            + resolve_quoted_pronouns(parse, attributions, found_cast, mentions)
             + describe_people(text, entity_spans, found_cast, found_cast.mentions),
             key=lambda m: (m.char_start, m.char_end),
         )

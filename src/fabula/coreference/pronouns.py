@@ -9,6 +9,8 @@ name mention and every resolved pronoun; subjects refresh more strongly than obj
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from fabula.cast.names import Cast
 from fabula.language.lexicon import (
     FIRST_PERSON,
@@ -80,28 +82,65 @@ def resolve_pronouns(
 
 
 def resolve_quoted_pronouns(
-    parse: Parse, attributions: tuple[Attribution, ...]
+    parse: Parse,
+    attributions: tuple[Attribution, ...],
+    cast: Cast,
+    mentions: tuple[Mention, ...],
 ) -> tuple[Mention, ...]:
     """Pronouns inside quotations: "I", "me", "my" are the quotation's speaker; "you" its
-    addressee when it has exactly one. Third-person and plural ones are mentions of no one
-    yet: who "she" is in someone's speech is not what narration salience says.
+    addressee when it has exactly one. "He" or "she" in speech is the last character of that
+    gender referred to before, within ``MEMORY_PARAGRAPHS``, passing over the speaker and the
+    addressees (people in a conversation say "I" and "you", not "she"); plural pronouns are
+    linked to no one.
 
     >>> # '"I told you," Mara said to Jonah.'  ->  I → Mara, you → Jonah
     """
-    mentions: list[Mention] = []
+    genders = {c.id: c.gender for c in cast.characters}
+    earlier = sorted((m.char_start, m.character) for m in mentions if m.character is not None)
+    starts = [start for start, _ in earlier]
+    found: list[Mention] = []
     for token in parse.tokens:
         if token.in_quote is None:
             continue
         word = token.text.lower()
-        found = attributions[token.in_quote]
+        attribution = attributions[token.in_quote]
+        character = None
         if word in FIRST_PERSON:
-            character = found.speaker
+            character = attribution.speaker
         elif word in SECOND_PERSON:
-            character = found.addressees[0] if len(found.addressees) == 1 else None
-        elif word in PERSONAL_PRONOUN_GENDER or word in PLURAL_PRONOUNS:
-            character = None
-        else:
+            if len(attribution.addressees) == 1:
+                character = attribution.addressees[0]
+        elif word in PERSONAL_PRONOUN_GENDER:
+            talking = {attribution.speaker, *attribution.addressees}
+            character = _last_of_gender(
+                earlier, starts, token, PERSONAL_PRONOUN_GENDER[word], genders, talking, parse
+            )
+        elif word not in PLURAL_PRONOUNS:
             continue
         kind = MentionKind.PRONOUN
-        mentions.append(Mention(token.char_start, token.char_end, character, kind, token.text))
-    return tuple(mentions)
+        found.append(Mention(token.char_start, token.char_end, character, kind, token.text))
+    return tuple(found)
+
+
+def _last_of_gender(
+    earlier: list[tuple[int, CharacterId]],
+    starts: list[int],
+    token,
+    gender: str,
+    genders: dict[CharacterId, str | None],
+    talking: set[CharacterId | None],
+    parse: Parse,
+) -> CharacterId | None:
+    """The last character of ``gender`` referred to before ``token`` who is not one of the
+    people talking, no longer ago than the memory allows."""
+    paragraph = parse.sentences[token.sentence].paragraph_index
+    oldest = parse.paragraph_token_starts[max(paragraph - MEMORY_PARAGRAPHS, 0)]
+    limit = parse.tokens[oldest].char_start
+    for position in range(bisect_left(starts, token.char_start) - 1, -1, -1):
+        start, character = earlier[position]
+        if start < limit:
+            return None
+        if genders.get(character) == gender:
+            if character not in talking:
+                return character
+    return None
