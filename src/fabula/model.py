@@ -116,7 +116,6 @@ class Token:
     head: int  # index of the syntactic head in Parse.tokens (itself for a root)
     sentence: int  # index into Parse.sentences
     in_quote: int | None  # index into the quote spans, or None for narration
-    lemma: str = ""  # spaCy's rule lemma ("hugged" → "hug"), for profiles and exports
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from fabula.model import (
     SceneId,
     Token,
 )
+from fabula.nlp import lemma_of
 from fabula.segmentation.scenes import scenes_containing
 
 REQUIRES = {"parse", "mentions", "speakers", "scenes"}
@@ -79,7 +80,7 @@ def collect_profile_words(parse: Parse, mentions: Iterable[Mention]) -> ProfileC
         role_of_subject = head.dep in SUBJECTS or (head.dep == "conj" and governor.dep in SUBJECTS)
         verb = tokens[governor.head] if head.dep == "conj" else governor
         if role_of_subject and verb.pos in VERB_POS and verb.index != head.index:
-            if verb.lemma == "be":
+            if _word(verb) == "be":
                 for child in children[verb.index]:
                     if child.dep in {"acomp", "attr"} and child.pos in {"ADJ", "NOUN"}:
                         counts.add("modifiers", character, _word(child), offset)
@@ -147,7 +148,7 @@ def _mention_head(tokens: tuple[Token, ...], first: int, char_end: int) -> Token
 
 
 def _word(token: Token) -> str:
-    return (token.lemma or token.text).lower()
+    return lemma_of(token.text, token.tag, token.pos).lower()
 
 
 def _pronoun_kind(word: str) -> str:

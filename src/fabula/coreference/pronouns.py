@@ -140,7 +140,6 @@ def _last_of_gender(
         start, character = earlier[position]
         if start < limit:
             return None
-        if genders.get(character) == gender:
-            if character not in talking:
-                return character
+        if genders.get(character) == gender and character not in talking:
+            return character
     return None

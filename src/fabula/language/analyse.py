@@ -75,7 +75,6 @@ def parse_text(
                         head=book_index.get(token.head.i, len(tokens)),
                         sentence=sentence_index,
                         in_quote=_quote_containing(quote_spans, quote_starts, start),
-                        lemma=token.lemma_,
                     )
                 )
             if len(tokens) > sentence_first:

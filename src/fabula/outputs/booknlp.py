@@ -27,6 +27,7 @@ from typing import Any, TextIO, TypeVar
 
 from fabula.language.analyse import parse_text
 from fabula.model import CharacterId, Mention, MentionKind, Profile, Quote, QuoteSpan, Story
+from fabula.nlp import lemma_of
 from fabula.segmentation.windows import find_windows
 from fabula.settings import DEFAULT_SETTINGS, Settings
 
@@ -154,7 +155,8 @@ def _write_tokens(story: Story, tokens: _TokenOffsets, file: TextIO, settings: S
                         token.index - sentence.token_start,
                         token_offset + token.index,
                         word,
-                        (token.lemma or word).translate(WORD_WHITESPACE) or word.lower(),
+                        lemma_of(token.text, token.tag, token.pos).translate(WORD_WHITESPACE)
+                        or word.lower(),
                         token.char_start,
                         token.char_end,
                         token.pos,
