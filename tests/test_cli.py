@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -374,3 +375,15 @@ def test_real_pipeline_end_to_end(story_file: Path, tmp_path: Path) -> None:
     ids = {c["id"] for c in data["characters"]}
     assert {q["speaker"] for q in data["quotes"]} <= ids | {None}
     assert "2 quotations" in result.stdout
+
+
+def test_results_get_the_users_usual_permissions(
+    fake_pipeline: FakePipeline, story_file: Path, tmp_path: Path
+) -> None:
+    previous = os.umask(0o022)
+    try:
+        result = run("analyze", str(story_file), "-o", str(tmp_path / "out"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / "kettle.json").stat().st_mode & 0o777 == 0o644

@@ -459,6 +459,8 @@ def write_atomically(path: Path, write: Callable[[TextIO], None]) -> Path:
         tmp_path = Path(tmp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
             write(tmp)
+        # mkstemp makes the file private (0600); results get the user's usual permissions.
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
     except OSError as error:
         raise ConfigError(f"cannot write {path}: {error.strerror}") from error
@@ -466,6 +468,13 @@ def write_atomically(path: Path, write: Callable[[TextIO], None]) -> Path:
         if tmp_path is not None:
             tmp_path.unlink(missing_ok=True)  # already renamed unless writing failed
     return path
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_report(story: dict[str, Any], path: Path) -> Path:
