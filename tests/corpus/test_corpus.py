@@ -75,6 +75,15 @@ def test_tables_hold_the_story(tmp_path: Path) -> None:
         characters = pq.read_table(folder / "characters.parquet").to_pylist()
         assert {c["name"] for c in characters} == {c["name"] for c in story["characters"]}
         assert {row["work_id"] for row in quotes + characters} == {folder.name}
+        events = pq.read_table(folder / "events.parquet").to_pylist()
+        assert [(e["start"], e["text"]) for e in events] == [
+            (e["start"], e["text"]) for e in story["events"]
+        ]
+        words = pq.read_table(folder / "profile_words.parquet").to_pylist()
+        agents = {(w["character_id"], w["word"]) for w in words if w["role"] == "agent"}
+        assert agents == {
+            (c["id"], entry["word"]) for c in story["characters"] for entry in c["profile"]["agent"]
+        }
     _, rows = run_query(
         outdir,
         "SELECT count(*) FROM interactions i JOIN characters c"

@@ -101,6 +101,35 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("mean_sentiment", pa.float64()),
         ]
     ),
+    "profile_words": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("character_id", pa.string()),
+            ("role", pa.string()),
+            ("word", pa.string()),
+            ("count", pa.int32()),
+        ]
+    ),
+    "entities": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("category", pa.string()),
+            ("kind", pa.string()),
+            ("scene_id", pa.string()),
+        ]
+    ),
+    "events": pa.schema(
+        [
+            ("work_id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("scene_id", pa.string()),
+        ]
+    ),
     "errors": pa.schema(
         [
             ("work_id", pa.string()),
@@ -111,11 +140,21 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
-WORK_TABLES = ("works", "characters", "quotes", "mentions", "scenes", "interactions")
+WORK_TABLES = (
+    "works",
+    "characters",
+    "quotes",
+    "mentions",
+    "scenes",
+    "interactions",
+    "profile_words",
+    "entities",
+    "events",
+)
 
 
 def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> dict[str, pa.Table]:
-    """The six work tables for one analysed story.
+    """The work tables for one analysed story.
 
     ``interactions`` holds one row per scene and speaker → addressee pair: how many quotations
     (parts of an interrupted one count apart, as in the JSON's scene sentiment) and their mean
@@ -218,6 +257,45 @@ def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> 
             }
             for mood in story.scene_sentiments
             for speaker, addressee, feeling in mood.relationships
+        ],
+        "profile_words": [
+            {
+                "work_id": work_id,
+                "character_id": profile.character,
+                "role": role,
+                "word": entry.word,
+                "count": entry.count,
+            }
+            for profile in story.profiles
+            for role, entries in (
+                ("agent", profile.agent),
+                ("patient", profile.patient),
+                ("possession", profile.possessions),
+                ("modifier", profile.modifiers),
+            )
+            for entry in entries
+        ],
+        "entities": [
+            {
+                "work_id": work_id,
+                "start": e.char_start,
+                "end": e.char_end,
+                "text": story.text[e.char_start : e.char_end],
+                "category": e.category,
+                "kind": e.kind,
+                "scene_id": e.scene,
+            }
+            for e in story.entities
+        ],
+        "events": [
+            {
+                "work_id": work_id,
+                "start": e.char_start,
+                "end": e.char_end,
+                "text": story.text[e.char_start : e.char_end],
+                "scene_id": e.scene,
+            }
+            for e in story.events
         ],
     }
     return {name: pa.Table.from_pylist(rows[name], schema=SCHEMAS[name]) for name in WORK_TABLES}
