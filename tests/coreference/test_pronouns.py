@@ -105,10 +105,17 @@ def test_subject_outranks_object_of_the_same_gender() -> None:
     assert found == [("She", "ysolde")]
 
 
-def test_a_referent_is_forgotten_after_many_paragraphs() -> None:
-    filler = ["The wind blew ."] * 8
+def test_a_referent_is_forgotten_after_many_paragraphs_and_sentences() -> None:
+    filler = ["The wind blew ."] * 61  # 61 paragraphs of one sentence each
     found = resolved(["Corvin left .", *filler, "He returned ."], {"Corvin": "he"})
     assert found == [("He", None)]
+
+
+def test_short_paragraphs_do_not_make_the_resolver_forget() -> None:
+    # Eight one-sentence paragraphs (a text laid out a sentence per line) are still recent.
+    filler = ["The wind blew ."] * 8
+    found = resolved(["Corvin left .", *filler, "He returned ."], {"Corvin": "he"})
+    assert found == [("He", "corvin")]
 
 
 def test_first_person_goes_to_the_narrator() -> None:

@@ -26,6 +26,9 @@ PRODUCES = {"pronoun_mentions"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A referent not mentioned for this many paragraphs is forgotten.
 MEMORY_PARAGRAPHS = 6
+# ... unless they were mentioned within this many sentences: a text laid out one sentence per
+# paragraph (LitBank) or long paragraphs of dialogue must not forget everyone at once.
+MEMORY_SENTENCES = 60
 
 
 def resolve_pronouns(
@@ -40,8 +43,8 @@ def resolve_pronouns(
     """
     genders = {c.id: c.gender for c in cast.characters}
     tokens = parse.tokens
-    # gender -> (character, paragraph where last seen, was it a subject)
-    salient: dict[str, tuple[CharacterId, int, bool]] = {}
+    # gender -> (character, paragraph where last seen, was it a subject, sentence)
+    salient: dict[str, tuple[CharacterId, int, bool, int]] = {}
     mentions: list[Mention] = []
     for token in tokens:
         if token.in_quote is not None:
@@ -55,7 +58,7 @@ def resolve_pronouns(
                 current = salient.get(key)
                 # An unknown-gender name only takes a slot nobody else fills strongly.
                 if gender or current is None or not current[2]:
-                    salient[key] = (owner, paragraph, is_subject)
+                    salient[key] = (owner, paragraph, is_subject, token.sentence)
             continue
         word = token.text
         if cast.narrator is not None and word.lower() in cast.narrator_words:
@@ -72,9 +75,13 @@ def resolve_pronouns(
             continue
         referent = salient.get(gender)
         character = None
-        if referent is not None and paragraph - referent[1] <= MEMORY_PARAGRAPHS:
+        if referent is not None and (
+            paragraph - referent[1] <= MEMORY_PARAGRAPHS
+            or token.sentence - referent[3] <= MEMORY_SENTENCES
+        ):
             character = referent[0]
-            salient[gender] = (character, paragraph, token.dep in SUBJECT_DEPS or referent[2])
+            is_subject = token.dep in SUBJECT_DEPS or referent[2]
+            salient[gender] = (character, paragraph, is_subject, token.sentence)
         mentions.append(
             Mention(token.char_start, token.char_end, character, MentionKind.PRONOUN, word)
         )
@@ -89,7 +96,7 @@ def resolve_quoted_pronouns(
 ) -> tuple[Mention, ...]:
     """Pronouns inside quotations: "I", "me", "my" are the quotation's speaker; "you" its
     addressee when it has exactly one. "He" or "she" in speech is the last character of that
-    gender referred to before, within ``MEMORY_PARAGRAPHS``, passing over the speaker and the
+    gender referred to before, within the resolver's memory, passing over the speaker and the
     addressees (people in a conversation say "I" and "you", not "she"); plural pronouns are
     linked to no one.
 
@@ -134,7 +141,10 @@ def _last_of_gender(
     """The last character of ``gender`` referred to before ``token`` who is not one of the
     people talking, no longer ago than the memory allows."""
     paragraph = parse.sentences[token.sentence].paragraph_index
-    oldest = parse.paragraph_token_starts[max(paragraph - MEMORY_PARAGRAPHS, 0)]
+    oldest = min(
+        parse.paragraph_token_starts[max(paragraph - MEMORY_PARAGRAPHS, 0)],
+        parse.sentences[max(token.sentence - MEMORY_SENTENCES, 0)].token_start,
+    )
     limit = parse.tokens[oldest].char_start
     for position in range(bisect_left(starts, token.char_start) - 1, -1, -1):
         start, character = earlier[position]
