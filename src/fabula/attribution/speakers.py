@@ -62,6 +62,11 @@ SECOND_PERSON_WORDS = frozenset({"you", "You", "your", "Your"})
 LONG_SPEECH_WORDS = 60
 # Left-to-right passes of the ranker over a run; later passes see both neighbours decided.
 RANKER_SWEEPS = 3
+# After the sweeps, each run is decoded jointly (Viterbi): a speaker taking two turns in a
+# row costs this much log-probability; the one the previous turn addressed by name gains.
+DECODE_RUNS = True
+SAME_SPEAKER_PENALTY = 0.5
+ADDRESSED_BONUS = 0.5
 CandidateSink = Callable[[list[int], list[Candidate]], None]
 NOMINAL_MODIFIERS = {"det", "poss", "amod", "compound"}
 # Weights of a name earlier in the tag's paragraph when resolving "she said": as the subject
@@ -795,11 +800,83 @@ def _rerank(
             for quote_index in turn.quotes:
                 if per_quote[quote_index][0] is not None:
                     per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
+        if ranker is not None and DECODE_RUNS:
+            _decode_run(run, decided, rule_picks, fixed, earlier, context, per_quote, ranker)
         for speaker in reversed(decided):
             if speaker is not None:
                 if speaker in earlier:
                     earlier.remove(speaker)
                 earlier.insert(0, speaker)
+
+
+def _decode_run(
+    run: list[_Turn],
+    decided: list[CharacterId | None],
+    rule_picks: list[CharacterId | None],
+    fixed: list[bool],
+    earlier: list[CharacterId],
+    context: _Context,
+    per_quote: list,
+    ranker: SpeakerRanker,
+) -> None:
+    """Re-decide a run's open turns jointly: the speaker sequence with the best total of the
+    ranker's log-probabilities plus turn-taking terms (Viterbi over the run).
+
+    Emissions are scored once with the neighbours the sweeps decided; a fixed turn (a name
+    tag) has its speaker as its only state. The transitions penalise one speaker taking two
+    turns in a row and reward the one the previous turn addressed by name ("Yes, Papa." is
+    likely followed by Papa). Scoring the emissions with the rules' picks as neighbours
+    instead was worse (PDNC gold cast, 11 novels: 75.9 vs 78.0 % speaker accuracy), as the
+    ranker learnt its neighbour features from decided neighbours.
+    """
+    states: list[list[CharacterId | None]] = []
+    emissions: list[list[float]] = []
+    probabilities: list[list[float]] = []
+    for position, turn in enumerate(run):
+        candidates = (
+            []
+            if fixed[position]
+            else _candidates(run, position, decided, rule_picks, fixed, earlier, context, per_quote)
+        )
+        if not candidates:
+            states.append([decided[position]])
+            emissions.append([0.0])
+            probabilities.append([turn.confidence or 0.0])
+            continue
+        probs = ranker.probabilities(candidates)
+        states.append([c.character for c in candidates])
+        probabilities.append(probs)
+        emissions.append([math.log(max(p, 1e-12)) for p in probs])
+    best: list[float] = list(emissions[0])
+    back: list[list[int]] = [[0] * len(states[0])]
+    for position in range(1, len(run)):
+        addressed = run[position - 1].vocatives
+        scores, pointers = [], []
+        for current, emission in zip(states[position], emissions[position], strict=True):
+            top, top_index = -math.inf, 0
+            for index, previous in enumerate(states[position - 1]):
+                score = best[index]
+                if current is not None and current == previous:
+                    score -= SAME_SPEAKER_PENALTY
+                if current is not None and current in addressed:
+                    score += ADDRESSED_BONUS
+                if score > top:
+                    top, top_index = score, index
+            scores.append(top + emission)
+            pointers.append(top_index)
+        best = scores
+        back.append(pointers)
+    index = max(range(len(best)), key=best.__getitem__)
+    for position in range(len(run) - 1, -1, -1):
+        turn = run[position]
+        if not fixed[position] and len(states[position]) > 1:
+            turn.speaker = states[position][index]
+            turn.confidence = probabilities[position][index]
+            decided[position] = turn.speaker
+            for quote_index in turn.quotes:
+                if per_quote[quote_index][0] is not None:
+                    per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
+        index = back[position][index]
 
 
 def _opens_with_resolved_pronoun(turn: _Turn, context: _Context, per_quote: list) -> bool:
