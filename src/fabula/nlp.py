@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fabula.analysis.entities import EntityTagger
 from fabula.analysis.events import FEATURE_VERSION, EventTagger
+from fabula.attribution.confidence import ConfidenceMap
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 
@@ -131,3 +132,16 @@ def load_entity_tagger(path: str | None = None) -> EntityTagger:
         return EntityTagger.from_json(json.loads(text))
     except ValueError as error:
         raise ConfigError(f"{ENTITY_TAGGER_FILE}: {error}; retrain it") from error
+
+
+CONFIDENCE_FILE = "confidence_calibration.json"
+
+
+@functools.cache
+def load_confidence_map() -> ConfidenceMap:
+    """The shipped map from raw to calibrated speaker confidence."""
+    text = resources.files("fabula.data").joinpath(CONFIDENCE_FILE).read_text("utf-8")
+    try:
+        return ConfidenceMap.from_json(json.loads(text))
+    except (ValueError, KeyError) as error:
+        raise ConfigError(f"{CONFIDENCE_FILE}: {error}; refit it") from error

@@ -40,7 +40,12 @@ from fabula.model import (
     SourceText,
     Story,
 )
-from fabula.nlp import load_entity_tagger, load_event_tagger, load_speaker_ranker
+from fabula.nlp import (
+    load_confidence_map,
+    load_entity_tagger,
+    load_event_tagger,
+    load_speaker_ranker,
+)
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.segmentation.scenes import find_scenes, scenes_containing
@@ -100,6 +105,7 @@ def analyze_source(
     mentions, attributions = joined.mentions, joined.attributions
 
     sentiments = score_quotes(text, quote_spans)
+    calibrate = load_confidence_map().apply if settings.calibrate_confidence else float
     quote_ids = [QuoteId(f"q{i}") for i in range(len(quote_spans))]
     quote_starts = [span.char_start for span in quote_spans]
     quotes = tuple(
@@ -110,7 +116,7 @@ def analyze_source(
             speaker=found.speaker,
             addressees=found.addressees,
             type=found.type,
-            confidence=found.confidence,
+            confidence=calibrate(found.confidence),
             scene=scene.id if scene is not None else None,
             continues=quote_ids[span.continues] if span.continues is not None else None,
             sentiment=sentiment,

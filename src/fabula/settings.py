@@ -24,6 +24,9 @@ class Settings:
     # A JSON file of an entity tagger to use instead of the shipped one (for held-out LitBank
     # scores: the shipped tagger was trained on all of LitBank); None uses the shipped one.
     entity_tagger: str | None = None
+    # Map the speaker stage's raw confidence through the shipped calibration (PDNC-fit), so a
+    # threshold means a precision; off only to fit that calibration.
+    calibrate_confidence: bool = True
 
 
 DEFAULT_SETTINGS = Settings()
