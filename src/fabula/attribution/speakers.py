@@ -64,7 +64,6 @@ LONG_SPEECH_WORDS = 60
 RANKER_SWEEPS = 3
 # After the sweeps, each run is decoded jointly (Viterbi): a speaker taking two turns in a
 # row costs this much log-probability; the one the previous turn addressed by name gains.
-DECODE_RUNS = True
 SAME_SPEAKER_PENALTY = 0.5
 ADDRESSED_BONUS = 0.5
 CandidateSink = Callable[[list[int], list[Candidate]], None]
@@ -794,13 +793,9 @@ def _rerank(
                 continue
             probabilities = ranker.probabilities(candidates)
             best = max(range(len(candidates)), key=probabilities.__getitem__)
-            turn.speaker = candidates[best].character
-            turn.confidence = probabilities[best]
+            _rank_speaker(turn, candidates[best].character, probabilities[best], per_quote)
             decided[position] = turn.speaker
-            for quote_index in turn.quotes:
-                if per_quote[quote_index][0] is not None:
-                    per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
-        if ranker is not None and DECODE_RUNS:
+        if ranker is not None:
             _decode_run(run, decided, rule_picks, fixed, earlier, context, per_quote, ranker)
         for speaker in reversed(decided):
             if speaker is not None:
@@ -870,13 +865,21 @@ def _decode_run(
     for position in range(len(run) - 1, -1, -1):
         turn = run[position]
         if not fixed[position] and len(states[position]) > 1:
-            turn.speaker = states[position][index]
-            turn.confidence = probabilities[position][index]
-            decided[position] = turn.speaker
-            for quote_index in turn.quotes:
-                if per_quote[quote_index][0] is not None:
-                    per_quote[quote_index] = (turn.speaker, "ranker", per_quote[quote_index][2])
+            speaker = states[position][index]
+            _rank_speaker(turn, speaker, probabilities[position][index], per_quote)
+            decided[position] = speaker
         index = back[position][index]
+
+
+def _rank_speaker(
+    turn: _Turn, speaker: CharacterId | None, confidence: float, per_quote: list
+) -> None:
+    """Give a turn the ranker's speaker: the turn and each of its attributed quotations."""
+    turn.speaker = speaker
+    turn.confidence = confidence
+    for quote_index in turn.quotes:
+        if per_quote[quote_index][0] is not None:
+            per_quote[quote_index] = (speaker, "ranker", per_quote[quote_index][2])
 
 
 def _opens_with_resolved_pronoun(turn: _Turn, context: _Context, per_quote: list) -> bool:
