@@ -165,12 +165,14 @@ def analyze(
         try:
             with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
                 story = pipeline.analyze_source(read_input(name), cast, progress=progress)
+            # The story's plain data is built once for the JSON and the report alike.
+            data = story.to_dict() if html or output_format != FORMAT_BOOKNLP else None
             if output_format == FORMAT_BOOKNLP:
                 written = write_booknlp_files(story, outdir, stem)
             else:
-                written = [write_story(story, outdir / f"{stem}.json")]
+                written = [write_story_data(data, outdir / f"{stem}.json")]
             if html:
-                written.append(write_report(story.to_dict(), outdir / f"{stem}.html"))
+                written.append(write_report(data, outdir / f"{stem}.html"))
         except Exception as error:  # report it, then go on with the other inputs
             code = report(error, label)
             exit_code = exit_code or code
@@ -428,9 +430,8 @@ def make_outdir(outdir: Path) -> None:
         raise ConfigError(f"cannot create output directory {outdir}: {error.strerror}") from error
 
 
-def write_story(story: Story, path: Path) -> Path:
-    """Write the story's JSON atomically (see ``write_atomically``)."""
-    data = story.to_dict()
+def write_story_data(data: dict[str, Any], path: Path) -> Path:
+    """Write a story's JSON data (``Story.to_dict()``) atomically (see ``write_atomically``)."""
 
     def dump(file: TextIO) -> None:
         # Streamed: a 50 MB story's JSON is never one string in memory.

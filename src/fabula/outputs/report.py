@@ -125,12 +125,10 @@ def _check(story: Any, where: str = "story") -> None:
 
 
 def _speakers_by_lines(story: dict) -> list[str]:
-    """Character ids, most lines first (interrupted quotations count once)."""
-    lines = Counter(
-        q["speaker"] for q in story["quotes"] if q["speaker"] is not None and not q["continues"]
-    )
-    order = {c["id"]: i for i, c in enumerate(story["characters"])}
-    return sorted(order, key=lambda cid: (-lines[cid], order[cid]))
+    """Character ids, most lines first (``quote_count``: interrupted quotations count once)."""
+    characters = story["characters"]
+    order = sorted(range(len(characters)), key=lambda i: (-characters[i]["quote_count"], i))
+    return [characters[i]["id"] for i in order]
 
 
 def _cast_rows(
@@ -138,7 +136,6 @@ def _cast_rows(
 ) -> list[CastRow]:
     characters = {c["id"]: c for c in story["characters"]}
     words: Counter = Counter()
-    lines: Counter = Counter()
     addressed: dict[str, Counter] = defaultdict(Counter)
     for quote in story["quotes"]:
         speaker = quote["speaker"]
@@ -146,7 +143,6 @@ def _cast_rows(
             continue
         words[speaker] += len(quote["text"].split())
         if not quote["continues"]:
-            lines[speaker] += 1
             addressed[speaker].update(quote["addressees"])
     scenes = Counter(cid for scene in story["scenes"] for cid in scene["characters"])
     rows = []
@@ -161,7 +157,7 @@ def _cast_rows(
                 name=character["name"] + (" (narrator)" if character["is_narrator"] else ""),
                 aliases=", ".join(character["aliases"]),
                 pronouns=PRONOUNS.get(character["gender"] or "", "unknown"),
-                lines=lines[cid],
+                lines=character["quote_count"],
                 words=words[cid],
                 scenes=scenes[cid],
                 top_addressees=top,
