@@ -35,8 +35,9 @@ def _tables(outdir: Path) -> dict[str, list[dict]]:
 def test_a_local_dask_cluster_gives_the_local_runs_tables(tmp_path: Path) -> None:
     generate_corpus(tmp_path / "in", 5)
     local = run_corpus(list_works(tmp_path / "in"), tmp_path / "local", workers=2)
+    # Any free dashboard port: another test run or the user's own cluster may hold 8787.
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         on_dask = run_corpus(
             list_works(tmp_path / "in"),
