@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from fabula.attribution.confidence import fit_isotonic
-from fabula.evaluation.command import held_out_ranker
+from fabula.evaluation.command import held_out_fold
 from fabula.evaluation.pdnc import list_novels, read_novel
 from fabula.evaluation.scoring import score_story
 from fabula.pipeline import analyze
@@ -37,7 +37,7 @@ COVERAGES = (0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 def novel_points(corpus: Path, name: str) -> tuple[str, list[float], list[bool]]:
     """(novel, raw confidences, rightness) of the quotations fabula matched in one novel."""
     novel = read_novel(corpus, name)
-    settings = Settings(speaker_ranker=held_out_ranker(name), calibrate_confidence=False)
+    settings = Settings(speaker_ranker=held_out_fold(name), calibrate_confidence=False)
     story = analyze(novel.text, settings=settings)
     confidence = {quote.id: quote.confidence for quote in story.quotes}
     score = score_story(story, novel)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from fabula.analysis.entities import EntityTagger
 from fabula.analysis.events import FEATURE_VERSION, EventTagger
+from fabula.attribution.addressees import FEATURES as ADDRESSEE_FEATURES
+from fabula.attribution.addressees import AddresseeModel
 from fabula.attribution.confidence import ConfidenceMap
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
@@ -99,6 +101,23 @@ def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
     """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
     models = _shipped_rankers()
     return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
+
+
+ADDRESSEE_MODEL_FILE = "addressee_model.json"
+
+
+@functools.cache
+def load_addressee_model(name: str) -> AddresseeModel:
+    """Load one of the shipped addressee models by name ("all", "fold0", ...)."""
+    text = resources.files("fabula.data").joinpath(ADDRESSEE_MODEL_FILE).read_text("utf-8")
+    shipped = json.loads(text)
+    if tuple(shipped["features"]) != ADDRESSEE_FEATURES:
+        raise ConfigError(f"{ADDRESSEE_MODEL_FILE} was trained on other features; retrain it")
+    models = shipped["models"]
+    if name not in models:
+        known = ", ".join(sorted(models))
+        raise ConfigError(f"no addressee model named {name!r} (known: {known})")
+    return AddresseeModel.from_json(models[name]["weights"])
 
 
 EVENT_TAGGER_FILE = "event_tagger.json"

@@ -16,7 +16,12 @@ from fabula.analysis.entities import EntityCategory, find_entities
 from fabula.analysis.events import tag_events
 from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
-from fabula.attribution.addressees import find_addressees
+from fabula.attribution.addressees import (
+    AddresseeModel,
+    AddresseeSink,
+    Conversation,
+    find_addressees,
+)
 from fabula.attribution.ranker import SpeakerRanker
 from fabula.attribution.speakers import CandidateSink, attribute_speakers
 from fabula.cast.merge import merge_window_casts
@@ -41,6 +46,7 @@ from fabula.model import (
     Story,
 )
 from fabula.nlp import (
+    load_addressee_model,
     load_confidence_map,
     load_entity_tagger,
     load_event_tagger,
@@ -69,23 +75,32 @@ def analyze_source(
     *,
     settings: Settings = DEFAULT_SETTINGS,
     speaker_candidates: CandidateSink | None = None,
+    addressee_candidates: AddresseeSink | None = None,
+    quote_spans: tuple[QuoteSpan, ...] | None = None,
     progress: Progress | None = None,
 ) -> Story:
     """Analyse a read source; reading notes become the story's first diagnostics.
 
     A text longer than ``settings.window_chars`` is parsed, cast and attributed a window at a
     time (``segmentation/windows.py``), so memory stays bounded; the windows' casts are then
-    merged into one. ``speaker_candidates`` sees the speaker ranker's candidates (for training
-    it); ``progress(done, total)`` hears how far the parse, the long part, has got.
+    merged into one. ``speaker_candidates`` and ``addressee_candidates`` see the speaker
+    ranker's and the addressee model's candidates (for training them). ``quote_spans`` are
+    quotations found by someone else (gold spans, for evaluation) instead of fabula's own;
+    ``progress(done, total)`` hears how far the parse, the long part, has got.
     """
     text = source.text
     paragraphs = find_paragraphs(text)
     chapters = source.work.chapters if source.work is not None else ()
     scenes = find_scenes(text, paragraphs, chapters)
-    quote_spans, quote_notes = find_quotes(text, paragraphs)
+    quote_notes: tuple[str, ...] = ()
+    if quote_spans is None:
+        quote_spans, quote_notes = find_quotes(text, paragraphs)
     # A cast the user gives wins over the work's own character tags.
     known_cast = tuple(cast or ()) or known_cast_from_tags(source.work)
     ranker = load_speaker_ranker(settings.speaker_ranker) if settings.speaker_ranker else None
+    addressee_model = (
+        load_addressee_model(settings.addressee_model) if settings.addressee_model else None
+    )
     windows = [
         _analyze_window(
             text,
@@ -94,7 +109,9 @@ def analyze_source(
             known_cast,
             settings=settings,
             ranker=ranker,
+            addressee_model=addressee_model,
             speaker_candidates=speaker_candidates,
+            addressee_candidates=addressee_candidates,
             progress=progress,
         )
         for window in find_windows(paragraphs, scenes, settings.window_chars)
@@ -213,7 +230,9 @@ def _analyze_window(
     *,
     settings: Settings,
     ranker: SpeakerRanker | None,
+    addressee_model: AddresseeModel | None,
     speaker_candidates: CandidateSink | None,
+    addressee_candidates: AddresseeSink | None,
     progress: Progress | None,
 ) -> _WindowFindings:
     """Parse, cast, coreference and attribution for one window; its parse is dropped after."""
@@ -234,7 +253,12 @@ def _analyze_window(
         ranker=ranker,
         on_candidates=speaker_candidates,
     )
-    attributions = find_addressees(text, parse, quote_spans, scenes, found_cast, attributions)
+    conversation = Conversation.of(
+        text, window.paragraphs, quote_spans, scenes, found_cast, mentions, attributions
+    )
+    attributions = find_addressees(
+        conversation, attributions, addressee_model, on_candidates=addressee_candidates
+    )
     entity_spans = find_entities(parse, load_entity_tagger(settings.entity_tagger))
     mentions = tuple(
         sorted(

@@ -21,6 +21,9 @@ class Settings:
     # trained on every PDNC novel; "foldN" leaves some out, for honest evaluation); None
     # keeps the rules' decisions.
     speaker_ranker: str | None = "all"
+    # Likewise the addressee model from fabula/data/addressee_model.json (the same folds);
+    # None keeps the rule: a vocative, else the previous other speaker, else the next one.
+    addressee_model: str | None = "all"
     # A JSON file of an entity tagger to use instead of the shipped one (for held-out LitBank
     # scores: the shipped tagger was trained on all of LitBank); None uses the shipped one.
     entity_tagger: str | None = None

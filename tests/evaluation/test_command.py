@@ -13,27 +13,31 @@ from fabula.errors import InputError
 from fabula.evaluation import command
 from fabula.evaluation.command import eval_command
 from fabula.evaluation.pdnc import read_novel
-from fabula.model import KnownCharacter, Story
+from fabula.model import KnownCharacter, QuoteSpan, SourceText, Story
 from fabula.settings import Settings
 
 
 @pytest.fixture
-def oracle_analyze(monkeypatch: pytest.MonkeyPatch) -> list[tuple[KnownCharacter, ...] | None]:
-    """Replace ``analyze`` with the fixture novel's oracle; collect the casts it was given."""
-    casts: list[tuple[KnownCharacter, ...] | None] = []
+def oracle_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Replace the pipeline with the fixture novel's oracle; collect what it was given."""
+    calls: list[dict] = []
     novel = read_novel(FIXTURE_CORPUS, "TinyTale")
 
-    def analyze(
-        text: str, cast: tuple[KnownCharacter, ...] | None = None, *, settings: Settings
+    def analyze_source(
+        source: SourceText,
+        cast: tuple[KnownCharacter, ...] | None = None,
+        *,
+        settings: Settings,
+        quote_spans: tuple[QuoteSpan, ...] | None = None,
     ) -> Story:
-        casts.append(cast)
+        calls.append({"text": source.text, "cast": cast, "quote_spans": quote_spans})
         return build_oracle(novel)
 
-    monkeypatch.setattr(command, "analyze", analyze)
-    return casts
+    monkeypatch.setattr(command, "analyze_source", analyze_source)
+    return calls
 
 
-def test_prints_a_row_per_novel_and_the_averages(oracle_analyze: list, tmp_path: Path) -> None:
+def test_prints_a_row_per_novel_and_the_averages(oracle_calls: list, tmp_path: Path) -> None:
     report = tmp_path / "scores.json"
     result = CliRunner().invoke(
         eval_command, ["pdnc", str(FIXTURE_CORPUS), "--gold-cast", "--json", str(report)]
@@ -43,17 +47,31 @@ def test_prints_a_row_per_novel_and_the_averages(oracle_analyze: list, tmp_path:
     assert lines[0].split()[:3] == ["novel", "gold", "recall"]
     assert lines[1].split()[:4] == ["TinyTale", "5", "100.0", "100.0"]
     assert lines[2].startswith("micro") and lines[3].startswith("macro")
-    assert oracle_analyze[0] is not None and oracle_analyze[0][0].name == "Mara Quill"
+    cast = oracle_calls[0]["cast"]
+    assert cast is not None and cast[0].name == "Mara Quill"
+    assert oracle_calls[0]["quote_spans"] is None
 
     written = json.loads(report.read_text(encoding="utf-8"))
     assert written["micro"]["rates"]["speaker"] == 1.0
     assert written["novels"][0]["quotes"][0]["gold_id"] == "Q0"
 
 
-def test_without_gold_cast_fabula_finds_its_own(oracle_analyze: list) -> None:
+def test_without_gold_cast_fabula_finds_its_own(oracle_calls: list) -> None:
     result = CliRunner().invoke(eval_command, ["pdnc", str(FIXTURE_CORPUS), "--novel", "TinyTale"])
     assert result.exit_code == 0, result.output
-    assert oracle_analyze == [None]
+    assert [call["cast"] for call in oracle_calls] == [None]
+
+
+def test_gold_quotes_hands_fabula_the_gold_spans(oracle_calls: list, tmp_path: Path) -> None:
+    report = tmp_path / "scores.json"
+    arguments = ["pdnc", str(FIXTURE_CORPUS), "--gold-quotes", "--json", str(report)]
+    result = CliRunner().invoke(eval_command, arguments)
+    assert result.exit_code == 0, result.output
+    (call,) = oracle_calls
+    assert call["cast"] is None
+    assert call["quote_spans"][0].char_start == call["text"].index('"')
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["gold_quotes"] is True and written["gold_cast"] is False
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ import pytest
 from pdnc_oracle import FIXTURE_CORPUS, build_oracle
 
 from fabula.errors import InputError
-from fabula.evaluation.pdnc import gold_cast, list_novels, read_novel
+from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import score_story
 from fabula.model import KnownCharacter, QuoteType
+from fabula.segmentation.paragraphs import find_paragraphs
 
 
 def test_reads_the_fixture_novel() -> None:
@@ -28,6 +29,20 @@ def test_reads_the_fixture_novel() -> None:
     assert novel.quotes[4].addressees == ("0", "1")  # "Gulls" is nobody
     assert novel.unmapped_names == 1
     assert novel.first_person is False
+
+
+def test_gold_quote_spans_take_in_the_marks_and_chain_interrupted_parts() -> None:
+    novel = read_novel(FIXTURE_CORPUS, "TinyTale")
+    spans = gold_quote_spans(novel, find_paragraphs(novel.text))
+    texts = [novel.text[s.char_start : s.char_end] for s in spans]
+    assert texts[1:3] == [
+        '"The wind blew the door shut,"',
+        '"I had to wait for Old Fen to open it."',
+    ]
+    assert [s.continues for s in spans[:4]] == [None, None, 1, None]
+    assert [s.paragraph_index for s in spans] == sorted(s.paragraph_index for s in spans)
+    first_paragraph = find_paragraphs(novel.text)[spans[0].paragraph_index]
+    assert first_paragraph.char_start <= spans[0].char_start < first_paragraph.char_end
 
 
 def test_gold_cast_gives_known_characters() -> None:

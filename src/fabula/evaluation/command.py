@@ -20,10 +20,12 @@ from pathlib import Path
 import click
 
 from fabula.errors import InputError
-from fabula.evaluation.pdnc import gold_cast, list_novels, read_novel
+from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
+from fabula.model import SourceText
 from fabula.nlp import speaker_ranker_folds
-from fabula.pipeline import analyze
+from fabula.pipeline import analyze, analyze_source
+from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.settings import Settings
 
 _COLUMNS = (
@@ -46,18 +48,28 @@ class NovelRun:
     seconds: float  # time spent in fabula.analyze only, not reading or scoring
 
 
-def evaluate_novel(corpus_dir: Path, name: str, *, use_gold_cast: bool = False) -> NovelRun:
+def evaluate_novel(
+    corpus_dir: Path, name: str, *, use_gold_cast: bool = False, use_gold_quotes: bool = False
+) -> NovelRun:
     """Analyse one PDNC novel with fabula and score it (runs in a worker process)."""
     novel = read_novel(corpus_dir, name)
-    settings = Settings(speaker_ranker=held_out_ranker(name))
+    fold = held_out_fold(name)
+    settings = Settings(speaker_ranker=fold, addressee_model=fold)
+    spans = gold_quote_spans(novel, find_paragraphs(novel.text)) if use_gold_quotes else None
     started = time.perf_counter()
-    story = analyze(novel.text, cast=gold_cast(novel) if use_gold_cast else None, settings=settings)
+    story = analyze_source(
+        SourceText(novel.text),
+        gold_cast(novel) if use_gold_cast else None,
+        settings=settings,
+        quote_spans=spans,
+    )
     seconds = time.perf_counter() - started
     return NovelRun(score_story(story, novel), seconds)
 
 
-def held_out_ranker(novel: str) -> str:
-    """The speaker ranker that never saw this novel: PDNC numbers stay leave-novels-out."""
+def held_out_fold(novel: str) -> str:
+    """The fold whose speaker ranker and addressee model never saw this novel, so PDNC
+    numbers stay leave-novels-out."""
     folds = speaker_ranker_folds()
     for name, held_out in folds.items():
         if novel in held_out:
@@ -77,6 +89,11 @@ def eval_command() -> None:
     "--gold-cast", is_flag=True, help="Give fabula the gold character list as its known cast."
 )
 @click.option(
+    "--gold-quotes",
+    is_flag=True,
+    help="Give fabula the gold quotation spans instead of finding them (attribution alone).",
+)
+@click.option(
     "--novel", "novels", multiple=True, metavar="NAME", help="Only this novel folder (repeatable)."
 )
 @click.option(
@@ -89,13 +106,19 @@ def eval_command() -> None:
     help="Also write every score, character mapping and per-quote result here.",
 )
 def pdnc_command(
-    corpus_dir: Path, gold_cast: bool, novels: tuple[str, ...], jobs: int, json_path: Path | None
+    corpus_dir: Path,
+    gold_cast: bool,
+    gold_quotes: bool,
+    novels: tuple[str, ...],
+    jobs: int,
+    json_path: Path | None,
 ) -> None:
     """Score speaker and addressee attribution on the PDNC corpus at DIR."""
     names = _select_novels(corpus_dir, novels)
     click.echo(_row(name for name, _ in _COLUMNS))
     runs: list[NovelRun] = []
-    for run in _run_all(corpus_dir, names, use_gold_cast=gold_cast, jobs=jobs):
+    given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes}
+    for run in _run_all(corpus_dir, names, given, jobs=jobs):
         runs.append(run)
         click.echo(_novel_row(run))
 
@@ -106,7 +129,7 @@ def pdnc_command(
     click.echo(_summary_row("macro (per novel)", micro, macro, seconds))
     if json_path is not None:
         json_path.write_text(
-            json.dumps(_report(corpus_dir, gold_cast, runs, micro, macro), indent=2) + "\n",
+            json.dumps(_report(corpus_dir, given, runs, micro, macro), indent=2) + "\n",
             encoding="utf-8",
         )
 
@@ -195,9 +218,10 @@ def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
 
 
 def _run_all(
-    corpus_dir: Path, names: Sequence[str], *, use_gold_cast: bool, jobs: int
+    corpus_dir: Path, names: Sequence[str], given: dict[str, bool], *, jobs: int
 ) -> Iterator[NovelRun]:
-    work = partial(evaluate_novel, corpus_dir, use_gold_cast=use_gold_cast)
+    """``given`` says what gold input fabula gets: ``evaluate_novel``'s ``use_gold_*`` flags."""
+    work = partial(evaluate_novel, corpus_dir, **given)
     if jobs == 1:
         yield from map(work, names)
         return
@@ -253,14 +277,15 @@ def _summary_row(
 
 def _report(
     corpus_dir: Path,
-    use_gold_cast: bool,
+    given: dict[str, bool],
     runs: Sequence[NovelRun],
     micro: Metrics,
     macro: dict[str, float | None],
 ) -> dict:
     return {
         "corpus": str(corpus_dir),
-        "gold_cast": use_gold_cast,
+        "gold_cast": given["use_gold_cast"],
+        "gold_quotes": given["use_gold_quotes"],
         "micro": {"rates": micro.rates(), "counts": asdict(micro)},
         "macro": {"rates": macro},
         "novels": [

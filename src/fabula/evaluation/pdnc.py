@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import ast
 import csv
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
 from fabula.errors import InputError
-from fabula.model import KnownCharacter, QuoteType
+from fabula.model import KnownCharacter, Paragraph, QuoteSpan, QuoteType
 
 _INDEX_FILE = "PDNC-Novel-Index.csv"
 _GENDER_PRONOUNS = {"M": "he", "F": "she"}
+_OPENING_MARKS = "\"“‘'«"
+_CLOSING_MARKS = "\"”’'»"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,36 @@ def gold_cast(novel: GoldNovel) -> tuple[KnownCharacter, ...]:
         )
         for c in novel.characters
     )
+
+
+def gold_quote_spans(novel: GoldNovel, paragraphs: tuple[Paragraph, ...]) -> tuple[QuoteSpan, ...]:
+    """The gold quotations as the spans fabula's segmentation would give (``--gold-quotes``).
+
+    PDNC's sub-spans leave the marks out; each is widened over an adjacent mark, as fabula's
+    spans include them. The later sub-spans of an interrupted quotation continue the one before.
+    """
+    starts = [paragraph.char_start for paragraph in paragraphs]
+    text = novel.text
+    found: list[QuoteSpan] = []
+    for quote in sorted(novel.quotes, key=lambda q: q.spans[0]):
+        previous_part = None
+        for start, end in sorted(quote.spans):
+            if end <= start or (found and start < found[-1].char_end):
+                continue
+            if start > 0 and text[start - 1] in _OPENING_MARKS:
+                start -= 1
+            if end < len(text) and text[end] in _CLOSING_MARKS:
+                end += 1
+            found.append(
+                QuoteSpan(
+                    char_start=start,
+                    char_end=end,
+                    paragraph_index=max(bisect_right(starts, start) - 1, 0),
+                    continues=previous_part,
+                )
+            )
+            previous_part = len(found) - 1
+    return tuple(found)
 
 
 def _read_characters(path: Path) -> tuple[GoldCharacter, ...]:
