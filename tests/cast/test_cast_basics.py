@@ -180,3 +180,15 @@ def test_speech_verb_subject_the_tagger_calls_a_common_noun() -> None:
         '"You always lose count," said Hester.'
     )
     assert set(cast_of(story)) == {"Rosalind", "Hester"}
+
+
+@pytest.mark.model
+def test_a_name_in_ly_after_a_speech_verb_is_a_name_not_an_adverb() -> None:
+    # spaCy tags "Dolly" in '"…?" asked Dolly.' as an adverb (RB) of "asked".
+    story = fabula.analyze(
+        "Dolly and Hester sat by the fire.\n\n"
+        '"Did you take her for a ghost?" asked Dolly.\n\n'
+        '"Never," said Hester.'
+    )
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(q.speaker) for q in story.quotes] == ["Dolly", "Hester"]

@@ -46,6 +46,23 @@ def test_bare_surname_goes_to_mr_not_to_miss() -> None:
     assert owner["vantreight"] == owner["mr vantreight"] != owner["miss vantreight"]
 
 
+def test_a_shared_first_name_goes_to_the_one_named_far_more_often() -> None:
+    ansel_voss, ansel_marr, ansel = form("Ansel", "Voss"), form("Ansel", "Marr"), form("Ansel")
+    forms = [ansel_voss] * 6 + [ansel_marr] + [ansel]
+    clusters = cluster_forms(forms, evidence={f.key: person() for f in forms})
+    assert clusters.owner_of["ansel"] == clusters.owner_of["ansel voss"]
+
+
+def test_a_shared_first_name_between_equals_stays_apart() -> None:
+    ansel_voss, ansel_marr, ansel = form("Ansel", "Voss"), form("Ansel", "Marr"), form("Ansel")
+    forms = [ansel_voss] * 2 + [ansel_marr] * 2 + [ansel]
+    clusters = cluster_forms(forms, evidence={f.key: person() for f in forms})
+    assert clusters.owner_of["ansel"] not in {
+        clusters.owner_of["ansel voss"],
+        clusters.owner_of["ansel marr"],
+    }
+
+
 def test_miss_with_a_first_name_still_takes_the_bare_first_name() -> None:
     forms = [form("Perpetua", honorific="Miss"), form("Perpetua")]
     clusters = cluster_forms(forms, evidence={f.key: person() for f in forms})

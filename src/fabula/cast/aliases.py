@@ -17,6 +17,8 @@ from fabula.model import CharacterId, KnownCharacter
 # A form needs this much evidence of personhood to found a character of its own.
 MIN_SPEAKER_EVIDENCE = 1
 MIN_SUBJECT_EVIDENCE = 2
+# A first name two characters share goes to the one named this many times as often.
+SHARED_FIRST_NAME_DOMINANCE = 3
 # With a cast given by the user, an unknown name must be a speech-verb subject this often.
 MIN_SPEAKER_EVIDENCE_WITH_KNOWN_CAST = 3
 # Share of a character's name mentions a form needs to be reported as an alias: a one-off
@@ -445,6 +447,11 @@ def _match_single_word(form: NameForm, clusters: list[Cluster]) -> Cluster | Non
     by_first = [c for c in clusters if word in given[id(c)]]
     if len(by_first) == 1:
         return by_first[0]
+    if len(by_first) > 1:
+        # Two Roberts: a bare "Robert" is the one the story names far more often.
+        most, second = sorted(by_first, key=lambda c: -c.count)[:2]
+        if most.count >= SHARED_FIRST_NAME_DOMINANCE * max(second.count, 1):
+            return most
     # "Bingley" beside "Miss Bingley" and "Mr. Bingley" is a surname: the title decides.
     by_first = by_first or [c for c in clusters if word in firsts[id(c)]]
     if len(by_first) == 1 and not any(word in surnames[id(c)] for c in clusters):

@@ -259,18 +259,21 @@ def _can_start_name(token: Token, honorific_table: dict[str, str | None]) -> boo
 
 
 def _mistagged_speaker(tokens: tuple[Token, ...], index: int) -> bool:
-    """'"Deal again," Rosalind said.': a capitalised noun the tagger missed, as the subject
-    of a speech verb in narration, is a name."""
+    """A capitalised word the tagger missed, in narration, at a speech verb, is a name:
+    '"Deal again," Rosalind said.' (a noun subject) and '"Did you?" asked Dolly.' (a name in
+    -ly read as an adverb of the verb just before it)."""
     token = tokens[index]
-    return (
+    if not (
         token.in_quote is None
         and token.text[:1].isupper()
         and token.text.isalpha()
         and token.text not in NOT_NAMES
-        and token.pos == "NOUN"
-        and token.dep in ("nsubj", "nsubjpass")
         and tokens[token.head].text.lower() in speech_verbs()
-    )
+    ):
+        return False
+    if token.pos == "NOUN" and token.dep in ("nsubj", "nsubjpass"):
+        return True
+    return token.head == index - 1 and token.pos in ("ADV", "NOUN", "ADJ")
 
 
 def _opens_mistagged_title(
@@ -420,7 +423,9 @@ def _person_evidence(parse: Parse, occurrences: list[_Occurrence]) -> dict:
             if _is_vocative(tokens, occ.first_token, occ.last_token):
                 stats["vocative"] += 1
             continue
-        if head_token.dep in ("nsubj", "nsubjpass", "dobj") and head.text.lower() in verbs:
+        if (
+            head_token.dep in ("nsubj", "nsubjpass", "dobj") and head.text.lower() in verbs
+        ) or _mistagged_speaker(tokens, occ.last_token):
             # The speaker, or the one spoken to: "said Mara", '"Well?" asked Osric', "told Theo".
             stats["speaker"] += 1
         elif head_token.dep == "nsubj":
