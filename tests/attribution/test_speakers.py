@@ -49,6 +49,29 @@ def test_tag_before_the_quotation() -> None:
     ]
 
 
+def test_an_introducing_tag_speaks_through_its_main_verb_not_a_subordinate_one() -> None:
+    # "finished" can be a speech verb, but here it is the subordinate clause's: Odile speaks.
+    story = fabula.analyze(
+        "Not until Teodor had finished his soup did Odile say:\n\n"
+        '"The gate is open, Teodor."\n\n'
+        '"Good," said Teodor.'
+    )
+    assert [name for _, name, _ in speakers(story)] == ["Odile", "Teodor"]
+
+
+def test_a_name_with_lowercase_particles_is_one_character() -> None:
+    story = fabula.analyze(
+        '"The gate is open," said Mrs. van der Berg.\n\n'
+        '"Good," said Teodor.\n\n'
+        '"Close it again," said Mrs. van der Berg.'
+    )
+    assert [name for _, name, _ in speakers(story)] == [
+        "Mrs. van der Berg",
+        "Teodor",
+        "Mrs. van der Berg",
+    ]
+
+
 def test_tag_inside_an_interrupted_quotation_covers_both_parts() -> None:
     story = fabula.analyze('"Wait," Juno said, "I left the lamp on."')
     assert speakers(story) == [

@@ -339,10 +339,15 @@ class _Context:
 
     def _speech_subject(self, clause: list[int], quote_index: int):
         tokens = self.tokens
-        for index in clause:
-            verb = tokens[index]
-            if verb.text.lower() not in self.verbs or verb.pos not in ("VERB", "AUX"):
-                continue
+        verbs = [
+            index
+            for index in clause
+            if tokens[index].text.lower() in self.verbs and tokens[index].pos in ("VERB", "AUX")
+        ]
+        # "Not until Anne had finished did Marilla say:": the main verb's subject speaks, not
+        # a subordinate clause's, when both verbs could be speech verbs.
+        main = [index for index in verbs if tokens[index].dep != "advcl"]
+        for index in main + [index for index in verbs if index not in main]:
             subject = self._subject_of(index, clause)
             if subject is not None:
                 return self._referent(subject, quote_index, tag=True)

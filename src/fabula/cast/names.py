@@ -30,7 +30,21 @@ PRODUCES = {"characters", "name_mentions"}
 PROPER_TAGS = {"NNP", "NNPS"}
 QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "``", "''"}
 # Connectors allowed inside a multi-word name ("Lady Catherine de Bourgh").
-NAME_CONNECTORS = {"de", "van", "von", "du", "la", "le", "da", "di", "del", "des"}
+NAME_CONNECTORS = {
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ten",
+    "du",
+    "la",
+    "le",
+    "da",
+    "di",
+    "del",
+    "des",
+}
 # Capitalised words that are never character names on their own.
 NOT_NAMES = {
     "I", "God", "Heaven", "Heavens", "Lord", "Providence", "Christ", "Jesus", "Oh", "Ah", "O",
@@ -305,7 +319,11 @@ def _continues_name(
         # Hyphenated names ("Grant-Menzies") are written without spaces.
         return token.char_start == previous.char_end
     if token.text.lower() in NAME_CONNECTORS:
-        return index + 1 < len(tokens) and tokens[index + 1].text[:1].isupper()
+        # "Mrs. van der Luyden": connectors run on to a capitalised word.
+        following = index + 1
+        while following < len(tokens) and tokens[following].text.lower() in NAME_CONNECTORS:
+            following += 1
+        return following < len(tokens) and tokens[following].text[:1].isupper()
     if not _is_name_word(previous.text):
         return False  # 'Ford.--"Yes' ends the name it is part of
     if (
