@@ -31,20 +31,8 @@ PROPER_TAGS = {"NNP", "NNPS"}
 QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "``", "''"}
 # Connectors allowed inside a multi-word name ("Lady Catherine de Bourgh").
 NAME_CONNECTORS = {
-    "de",
-    "van",
-    "von",
-    "der",
-    "den",
-    "ten",
-    "du",
-    "la",
-    "le",
-    "da",
-    "di",
-    "del",
-    "des",
-}
+    "de", "van", "von", "der", "den", "ten", "du", "la", "le", "da", "di", "del", "des",
+}  # fmt: skip
 # Capitalised words that are never character names on their own.
 NOT_NAMES = {
     "I", "God", "Heaven", "Heavens", "Lord", "Providence", "Christ", "Jesus", "Oh", "Ah", "O",
