@@ -59,6 +59,15 @@ def test_an_introducing_tag_speaks_through_its_main_verb_not_a_subordinate_one()
     assert [name for _, name, _ in speakers(story)] == ["Odile", "Teodor"]
 
 
+def test_whose_reply_it_was_names_the_speaker() -> None:
+    story = fabula.analyze(
+        "Teodor asked Odile whether she liked the house.\n\n"
+        '"No, indeed," was Odile\'s honest reply.\n\n'
+        '"Oh," said Teodor.'
+    )
+    assert speakers(story)[0] == ('"No, indeed,"', "Odile", EXPLICIT)
+
+
 def test_a_name_with_lowercase_particles_is_one_character() -> None:
     story = fabula.analyze(
         '"The gate is open," said Mrs. van der Berg.\n\n'

@@ -91,6 +91,12 @@ BODY_NOUNS = {
     "gaze", "expression", "cheeks", "brow", "jaw", "chin", "shoulders", "laugh", "heart",
 }  # fmt: skip
 # How a narration paragraph that announces the next paragraph's speech ends.
+# Nouns for what someone said: their owner is the speaker ("Mary's reply was").
+SPEECH_NOUNS = {
+    "remark", "reply", "answer", "comment", "word", "words", "assurance", "reproach",
+    "exclamation", "question", "response", "rejoinder", "retort", "observation", "greeting",
+    "advice", "request", "verdict", "cry", "whisper",
+}  # fmt: skip
 INTRODUCING_PUNCTUATION = {",", ":", "--", "—", "-", ";", ",--", ":--"}
 # A narration paragraph longer than this (in words) ends a run of dialogue.
 RUN_BREAK_WORDS = 80
@@ -306,8 +312,13 @@ class _Context:
         # The tag right after the quotation, up to the end of its sentence.
         after_clause = _first_sentence(self.tokens, after)
         before_clause = _last_sentence(self.tokens, before)
-        for clause in (after_clause, before_clause, self._introduction(quote_index)):
+        introduction = self._introduction(quote_index)
+        for clause in (after_clause, before_clause, introduction):
             found = self._speech_subject(clause, quote_index)
+            if found[0] is not None:
+                return found
+        for clause in (after_clause, before_clause, introduction):
+            found = self._speech_noun_owner(clause, quote_index)
             if found[0] is not None:
                 return found
         # The second part of an interrupted quotation inherits the first part's tag.
@@ -351,6 +362,17 @@ class _Context:
             subject = self._subject_of(index, clause)
             if subject is not None:
                 return self._referent(subject, quote_index, tag=True)
+        return None, None, QuoteType.IMPLICIT
+
+    def _speech_noun_owner(self, clause: list[int], quote_index: int):
+        """ "was Catherine's honest assurance", "Sir Walter's remark was": whose words they are."""
+        tokens = self.tokens
+        for index in clause:
+            token = tokens[index]
+            if token.dep == "poss" and tokens[token.head].text.lower() in SPEECH_NOUNS:
+                found = self._referent(index, quote_index, tag=True)
+                if found[0] is not None:
+                    return found
         return None, None, QuoteType.IMPLICIT
 
     def _beat_subject(self, clause: list[int], quote_index: int):
