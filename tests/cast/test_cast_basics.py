@@ -183,6 +183,29 @@ def test_speech_verb_subject_the_tagger_calls_a_common_noun() -> None:
 
 
 @pytest.mark.model
+def test_a_month_the_narration_keeps_making_a_speaker_is_a_name() -> None:
+    # spaCy reads "May" in '"…?" May asked.' as a modal; the text also says "may" often.
+    story = fabula.analyze(
+        "Archer looked at her. You may go, he thought.\n\n"
+        '"Shall we go?" May asked.\n\n'
+        '"If you like," said Archer.\n\n'
+        '"Then we may," May said.\n\n'
+        '"We may not," said Archer. It may rain.\n\n'
+        '"It may," May said. We may see, and we may not.'
+    )
+    names = {c.id: c.name for c in story.characters}
+    assert [names.get(q.speaker) for q in story.quotes] == ["May", "Archer", "May", "Archer", "May"]
+
+
+@pytest.mark.model
+def test_a_month_said_once_is_still_a_month() -> None:
+    story = fabula.analyze(
+        'Archer looked at her.\n\n"Shall we go?" May asked.\n\n"If you like," said Archer.'
+    )
+    assert "May" not in cast_of(story)
+
+
+@pytest.mark.model
 def test_a_name_in_ly_after_a_speech_verb_is_a_name_not_an_adverb() -> None:
     # spaCy tags "Dolly" in '"…?" asked Dolly.' as an adverb (RB) of "asked".
     story = fabula.analyze(

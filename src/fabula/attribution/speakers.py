@@ -406,6 +406,10 @@ class _Context:
             for index in clause:
                 if tokens[index].head == verb.head and tokens[index].dep in SUBJECT_DEPS:
                     return self._antecedent(index)
+        # A name the parser read as the verb's modal: '"Shall we?" May asked.'
+        modal = verb_index - 1
+        if modal in clause and modal in self.cast.by_token and tokens[modal].dep == "aux":
+            return modal
         # Inverted tags the parser missed: "said Mara", "cried the scandalised Margaret".
         for position in range(
             verb_index + 1, min(verb_index + 1 + INVERTED_SUBJECT_REACH, len(tokens))

@@ -44,6 +44,9 @@ NOT_NAMES = {
     "Thank", "Thanks", "Please", "Sorry", "Indeed", "Nonsense", "Good", "Bye", "Mamma",
     "Papa", "Mama", "Mum", "Mom", "Dad", "Daddy", "Mummy", "Mommy",
 }  # fmt: skip
+# Months are also given names ("May", "June"): one the narration makes a speaker this often is.
+MONTHS = {"April", "May", "June", "July", "August"}
+MIN_SPEAKING_WORD = 3
 PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "through", "towards", "toward"}
 NARRATOR_NAME = "Narrator"
 # How far back (in tokens) a resumed quotation's first part may end, across its tag.
@@ -102,6 +105,7 @@ def find_cast(
         for word in name.split()
         if word[:1].isupper() and word.lower() not in NAME_CONNECTORS | {"the", "a", "an"}
     )
+    known_words |= _speaking_words(parse)
     occurrences = list(_name_occurrences(parse, word_stats, known_words))
     evidence = _person_evidence(parse, occurrences)
     spans = [(occ.first_token, occ.last_token) for occ in occurrences]
@@ -200,6 +204,24 @@ def _capitalisation_stats(parse: Parse) -> tuple[Counter, Counter]:
     return capitalised_mid, lower
 
 
+def _speaking_words(parse: Parse) -> frozenset[str]:
+    """Capitalised words the narration makes a speaker again and again ("May said", "asked
+    May"): names, although the text writes them in lower case far more often ("may")."""
+    tokens = parse.tokens
+    counts = Counter(
+        token.text
+        for token in tokens
+        if _mistagged_speaker(tokens, token.index)
+        # Right after a quotation a capital proves something, though the parser may start
+        # a sentence there ('"Shall we?" May asked.').
+        and (
+            not _sentence_initial(tokens, parse, token)
+            or (token.index > 0 and tokens[token.index - 1].text in QUOTE_MARKS)
+        )
+    )
+    return frozenset(word for word, count in counts.items() if count >= MIN_SPEAKING_WORD)
+
+
 def _sentence_initial(tokens: tuple[Token, ...], parse: Parse, token: Token) -> bool:
     """True for the first word of a sentence or of a quotation, where capitals prove nothing."""
     index = token.index
@@ -262,20 +284,23 @@ def _can_start_name(token: Token, honorific_table: dict[str, str | None]) -> boo
 
 def _mistagged_speaker(tokens: tuple[Token, ...], index: int) -> bool:
     """A capitalised word the tagger missed, in narration, at a speech verb, is a name:
-    '"Deal again," Rosalind said.' (a noun subject) and '"Did you?" asked Dolly.' (a name in
-    -ly read as an adverb of the verb just before it)."""
+    '"Deal again," Rosalind said.' (a noun subject), '"Did you?" asked Dolly.' (a name in -ly
+    read as an adverb of the verb just before it) and '"Shall we?" May asked.' (a name read as
+    a modal of the verb just after it)."""
     token = tokens[index]
     if not (
         token.in_quote is None
         and token.text[:1].isupper()
         and token.text.isalpha()
-        and token.text not in NOT_NAMES
+        and token.text not in NOT_NAMES - MONTHS
         and tokens[token.head].text.lower() in speech_verbs()
     ):
         return False
-    if token.pos == "NOUN" and token.dep in ("nsubj", "nsubjpass"):
-        return True
-    return token.head == index - 1 and token.pos in ("ADV", "NOUN", "ADJ")
+    if token.dep in ("nsubj", "nsubjpass"):
+        return token.pos == "NOUN" or token.tag in PROPER_TAGS
+    if token.head == index - 1:
+        return token.pos in ("ADV", "NOUN", "ADJ")
+    return token.head == index + 1 and token.dep == "aux"
 
 
 def _opens_mistagged_title(
