@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from fabula.attribution.addressees import (
     AddresseeModel,
     rule_addressees,
 )
+from fabula.attribution.scorer import fit_weights
 from fabula.evaluation.command import held_out_fold
 from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
@@ -102,40 +104,19 @@ def fit(lines: list[Line], seed: int = 0) -> AddresseeModel:
     """Logistic loss over every candidate by full-batch Adam; then the best threshold."""
     features = np.vstack([line.features for line in lines])
     labels = np.concatenate([line.labels for line in lines])
-    random = np.random.default_rng(seed)
-    params = {
-        "linear": np.zeros(len(FEATURES)),
-        "hidden": random.normal(0, 0.1, (len(FEATURES), HIDDEN_UNITS)),
-        "hidden_bias": np.zeros(HIDDEN_UNITS),
-        "output": random.normal(0, 0.1, HIDDEN_UNITS),
-    }
-    first_moment = {key: np.zeros_like(value) for key, value in params.items()}
-    second_moment = {key: np.zeros_like(value) for key, value in params.items()}
-    for step in range(1, STEPS + 1):
-        hidden = np.tanh(features @ params["hidden"] + params["hidden_bias"])
-        scores = features @ params["linear"] + hidden @ params["output"]
-        error = (1.0 / (1.0 + np.exp(-scores)) - labels) / len(labels)
-        hidden_error = np.outer(error, params["output"]) * (1 - hidden**2)
-        gradients = {
-            "linear": features.T @ error,
-            "hidden": features.T @ hidden_error,
-            "hidden_bias": hidden_error.sum(axis=0),
-            "output": hidden.T @ error,
-        }
-        for key, value in params.items():
-            gradient = gradients[key] + L2 * value
-            first_moment[key] = 0.9 * first_moment[key] + 0.1 * gradient
-            second_moment[key] = 0.999 * second_moment[key] + 0.001 * gradient**2
-            corrected_first = first_moment[key] / (1 - 0.9**step)
-            corrected_second = second_moment[key] / (1 - 0.999**step)
-            value -= LEARNING_RATE * corrected_first / (np.sqrt(corrected_second) + 1e-8)
+    params = fit_weights(
+        features,
+        lambda scores: (1.0 / (1.0 + np.exp(-scores)) - labels) / len(labels),
+        units=HIDDEN_UNITS,
+        hidden_scale=0.1,
+        steps=STEPS,
+        learning_rate=LEARNING_RATE,
+        l2=L2,
+        seed=seed,
+    )
     untuned = AddresseeModel(**params, threshold=0.5)
-    best = max(THRESHOLDS, key=lambda t: f1_sum(lines, replace_threshold(untuned, t)))
-    return replace_threshold(untuned, float(best))
-
-
-def replace_threshold(model: AddresseeModel, threshold: float) -> AddresseeModel:
-    return AddresseeModel(model.linear, model.hidden, model.hidden_bias, model.output, threshold)
+    best = max(THRESHOLDS, key=lambda t: f1_sum(lines, replace(untuned, threshold=t)))
+    return replace(untuned, threshold=float(best))
 
 
 def f1_sum(lines: list[Line], model: AddresseeModel | None) -> float:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from fabula.attribution.ranker import FEATURES, Candidate, SpeakerRanker
+from fabula.attribution.scorer import fit_weights
 from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
 from fabula.model import KnownCharacter, SourceText
@@ -82,39 +83,25 @@ def fit(turns: list[Turn], seed: int = 0) -> SpeakerRanker:
     offsets = np.cumsum([0] + [len(x) for x, _ in usable[:-1]])
     right_rows = offsets + np.array([y for _, y in usable])
     count = len(usable)
-    random = np.random.default_rng(seed)
-    params = {
-        "linear": np.zeros(len(FEATURES)),
-        "hidden": random.normal(0, 0.3, (len(FEATURES), HIDDEN_UNITS)),
-        "hidden_bias": np.zeros(HIDDEN_UNITS),
-        "output": random.normal(0, 0.1, HIDDEN_UNITS),
-    }
-    first_moment = {key: np.zeros_like(value) for key, value in params.items()}
-    second_moment = {key: np.zeros_like(value) for key, value in params.items()}
-    for step in range(1, STEPS + 1):
-        hidden = np.tanh(stacked @ params["hidden"] + params["hidden_bias"])
-        scores = stacked @ params["linear"] + hidden @ params["output"]
+
+    def softmax_error(scores: np.ndarray) -> np.ndarray:
         top = np.full(count, -np.inf)
         np.maximum.at(top, owners, scores)
         exps = np.exp(scores - top[owners])
-        probabilities = exps / np.bincount(owners, weights=exps, minlength=count)[owners]
-        error = probabilities
+        error = exps / np.bincount(owners, weights=exps, minlength=count)[owners]
         error[right_rows] -= 1
-        error /= count
-        hidden_error = np.outer(error, params["output"]) * (1 - hidden**2)
-        gradients = {
-            "linear": stacked.T @ error,
-            "hidden": stacked.T @ hidden_error,
-            "hidden_bias": hidden_error.sum(axis=0),
-            "output": hidden.T @ error,
-        }
-        for key, value in params.items():
-            gradient = gradients[key] + L2 * value
-            first_moment[key] = 0.9 * first_moment[key] + 0.1 * gradient
-            second_moment[key] = 0.999 * second_moment[key] + 0.001 * gradient**2
-            corrected_first = first_moment[key] / (1 - 0.9**step)
-            corrected_second = second_moment[key] / (1 - 0.999**step)
-            value -= LEARNING_RATE * corrected_first / (np.sqrt(corrected_second) + 1e-8)
+        return error / count
+
+    params = fit_weights(
+        stacked,
+        softmax_error,
+        units=HIDDEN_UNITS,
+        hidden_scale=0.3,
+        steps=STEPS,
+        learning_rate=LEARNING_RATE,
+        l2=L2,
+        seed=seed,
+    )
     return SpeakerRanker(**params)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from fabula.attribution.scorer import TanhScorer
 from fabula.cast.names import Cast
 from fabula.model import Attribution, CharacterId, Mention, Paragraph, QuoteSpan, Scene
 from fabula.segmentation.scenes import scene_positions
@@ -99,29 +100,22 @@ class AddresseeCandidate:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class AddresseeModel:
-    """P(addressee) = sigmoid(x·linear + tanh(x·hidden + hidden_bias)·output); every
-    candidate at or above ``threshold`` joins the best one."""
+class AddresseeModel(TanhScorer):
+    """P(addressee) = sigmoid of the score; every candidate at or above ``threshold`` joins
+    the best one."""
 
-    linear: np.ndarray  # (features,)
-    hidden: np.ndarray  # (features, units)
-    hidden_bias: np.ndarray  # (units,)
-    output: np.ndarray  # (units,)
     threshold: float
 
     @classmethod
     def from_json(cls, weights: dict) -> AddresseeModel:
-        arrays = (np.asarray(weights[key], dtype=float) for key in _WEIGHT_KEYS)
-        return cls(*arrays, threshold=float(weights["threshold"]))
+        return cls(*cls.arrays_from_json(weights), threshold=float(weights["threshold"]))
 
     def to_json(self) -> dict:
-        weights = {key: np.round(getattr(self, key), 4).tolist() for key in _WEIGHT_KEYS}
-        return weights | {"threshold": round(self.threshold, 3)}
+        return TanhScorer.to_json(self) | {"threshold": round(self.threshold, 3)}
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """One probability per row of a (candidates, features) matrix."""
-        hidden = np.tanh(features @ self.hidden + self.hidden_bias)
-        return 1.0 / (1.0 + np.exp(-(features @ self.linear + hidden @ self.output)))
+        return 1.0 / (1.0 + np.exp(-self.scores(features)))
 
     def choose(self, candidates: Sequence[AddresseeCandidate]) -> tuple[CharacterId, ...]:
         """The best candidate, then every other one likely enough, best first."""
@@ -135,8 +129,6 @@ class AddresseeModel:
             if rank == 0 or chances[i] >= self.threshold
         )
 
-
-_WEIGHT_KEYS = ("linear", "hidden", "hidden_bias", "output")
 
 AddresseeSink = Callable[[int, list[AddresseeCandidate]], None]
 
@@ -172,6 +164,7 @@ class Conversation:
     ) -> Conversation:
         quote_paragraphs = tuple(span.paragraph_index for span in quote_spans)
         quote_scenes = tuple(scene_positions(scenes, [span.char_start for span in quote_spans]))
+        named, narrated = _mentioned_characters(paragraphs, quote_spans, mentions)
         return cls(
             speakers=tuple(found.speaker for found in attributions),
             paragraphs=quote_paragraphs,
@@ -186,8 +179,8 @@ class Conversation:
                 for span in quote_spans
             ),
             lengths=tuple(span.char_end - span.char_start for span in quote_spans),
-            named=_quoted_characters(quote_spans, mentions),
-            narrated=_narrated_characters(paragraphs, quote_spans, mentions),
+            named=named,
+            narrated=narrated,
             narrator=cast.narrator,
             conversations=_conversations(quote_paragraphs, quote_scenes),
         )
@@ -391,38 +384,27 @@ def _addressed(
     return False
 
 
-def _quoted_characters(
-    quote_spans: tuple[QuoteSpan, ...], mentions: tuple[Mention, ...]
-) -> tuple[tuple[CharacterId, ...], ...]:
-    """For each quotation, the characters mentioned inside it."""
-    quote_starts = [span.char_start for span in quote_spans]
-    named: list[dict[CharacterId, None]] = [{} for _ in quote_spans]
-    for mention in mentions:
-        quote = bisect_right(quote_starts, mention.char_start) - 1
-        if (
-            mention.character is not None
-            and quote >= 0
-            and mention.char_start < quote_spans[quote].char_end
-        ):
-            named[quote][mention.character] = None
-    return tuple(tuple(characters) for characters in named)
-
-
-def _narrated_characters(
+def _mentioned_characters(
     paragraphs: tuple[Paragraph, ...],
     quote_spans: tuple[QuoteSpan, ...],
     mentions: tuple[Mention, ...],
-) -> dict[int, tuple[CharacterId, ...]]:
-    """Paragraph index → the characters its narration (not its quotations) mentions."""
-    starts = [p.char_start for p in paragraphs]
+) -> tuple[tuple[tuple[CharacterId, ...], ...], dict[int, tuple[CharacterId, ...]]]:
+    """The characters mentioned inside each quotation, and paragraph index → the characters
+    its narration (not its quotations) mentions."""
+    paragraph_starts = [p.char_start for p in paragraphs]
     quote_starts = [span.char_start for span in quote_spans]
-    named: dict[int, dict[CharacterId, None]] = {}
+    quoted: list[dict[CharacterId, None]] = [{} for _ in quote_spans]
+    narrated: dict[int, dict[CharacterId, None]] = {}
     for mention in mentions:
         if mention.character is None:
             continue
         quote = bisect_right(quote_starts, mention.char_start) - 1
         if quote >= 0 and mention.char_start < quote_spans[quote].char_end:
-            continue
-        paragraph = bisect_right(starts, mention.char_start) - 1
-        named.setdefault(paragraph, {})[mention.character] = None
-    return {paragraph: tuple(characters) for paragraph, characters in named.items()}
+            quoted[quote][mention.character] = None
+        else:
+            paragraph = bisect_right(paragraph_starts, mention.char_start) - 1
+            narrated.setdefault(paragraph, {})[mention.character] = None
+    return (
+        tuple(tuple(characters) for characters in quoted),
+        {paragraph: tuple(characters) for paragraph, characters in narrated.items()},
+    )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fabula.attribution.scorer import TanhScorer
 from fabula.model import CharacterId
 
 FEATURES = (
@@ -77,33 +78,13 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class SpeakerRanker:
-    """Scores over ``FEATURES``: ``x·linear + tanh(x·hidden + hidden_bias)·output``."""
-
-    linear: np.ndarray  # (features,)
-    hidden: np.ndarray  # (features, units)
-    hidden_bias: np.ndarray  # (units,)
-    output: np.ndarray  # (units,)
-
-    @classmethod
-    def from_json(cls, weights: dict) -> SpeakerRanker:
-        return cls(*(np.asarray(weights[key], dtype=float) for key in WEIGHT_KEYS))
-
-    def to_json(self) -> dict:
-        return {key: np.round(getattr(self, key), 4).tolist() for key in WEIGHT_KEYS}
-
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        """One score per row of a (candidates, features) matrix."""
-        hidden = np.tanh(features @ self.hidden + self.hidden_bias)
-        return features @ self.linear + hidden @ self.output
+class SpeakerRanker(TanhScorer):
+    """Scores over ``FEATURES``; a turn's candidates compete in a softmax."""
 
     def probabilities(self, candidates: Sequence[Candidate]) -> list[float]:
         scores = self.scores(np.array([c.features for c in candidates]))
         exps = np.exp(scores - scores.max())
         return (exps / exps.sum()).tolist()
-
-
-WEIGHT_KEYS = ("linear", "hidden", "hidden_bias", "output")
 
 
 def feature_vector(active: dict[str, float]) -> tuple[float, ...]:
