@@ -90,13 +90,13 @@ BODY_NOUNS = {
     "voice", "face", "eyes", "eye", "hand", "hands", "lips", "mouth", "smile", "head", "tone",
     "gaze", "expression", "cheeks", "brow", "jaw", "chin", "shoulders", "laugh", "heart",
 }  # fmt: skip
-# How a narration paragraph that announces the next paragraph's speech ends.
 # Nouns for what someone said: their owner is the speaker ("Mary's reply was").
 SPEECH_NOUNS = {
     "remark", "reply", "answer", "comment", "word", "words", "assurance", "reproach",
     "exclamation", "question", "response", "rejoinder", "retort", "observation", "greeting",
     "advice", "request", "verdict", "cry", "whisper",
 }  # fmt: skip
+# How a narration paragraph that announces the next paragraph's speech ends.
 INTRODUCING_PUNCTUATION = {",", ":", "--", "—", "-", ";", ",--", ":--"}
 # A narration paragraph longer than this (in words) ends a run of dialogue.
 RUN_BREAK_WORDS = 80
