@@ -244,7 +244,6 @@ def _analyze_window(
         sorted(found_cast.mentions + pronoun_mentions, key=lambda m: (m.char_start, m.char_end))
     )
     attributions = attribute_speakers(
-        text,
         parse,
         quote_spans,
         scenes,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from fabula.attribution.scorer import TanhScorer
+from fabula.attribution.scorer import Candidate, TanhScorer
 from fabula.cast.names import Cast
 from fabula.model import Attribution, CharacterId, Mention, Paragraph, QuoteSpan, Scene
 from fabula.segmentation.scenes import scene_positions
@@ -93,12 +93,6 @@ FEATURES = (
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
 
 
-@dataclass(frozen=True, slots=True)
-class AddresseeCandidate:
-    character: CharacterId
-    features: tuple[float, ...]
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AddresseeModel(TanhScorer):
     """P(addressee) = sigmoid of the score; every candidate at or above ``threshold`` joins
@@ -117,7 +111,7 @@ class AddresseeModel(TanhScorer):
         """One probability per row of a (candidates, features) matrix."""
         return 1.0 / (1.0 + np.exp(-self.scores(features)))
 
-    def choose(self, candidates: Sequence[AddresseeCandidate]) -> tuple[CharacterId, ...]:
+    def choose(self, candidates: Sequence[Candidate]) -> tuple[CharacterId, ...]:
         """The best candidate, then every other one likely enough, best first."""
         if not candidates:
             return ()
@@ -130,7 +124,7 @@ class AddresseeModel(TanhScorer):
         )
 
 
-AddresseeSink = Callable[[int, list[AddresseeCandidate]], None]
+AddresseeSink = Callable[[int, list[Candidate]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +204,7 @@ def find_addressees(
     return tuple(result)
 
 
-def rule_addressees(candidates: list[AddresseeCandidate]) -> tuple[CharacterId, ...]:
+def rule_addressees(candidates: list[Candidate]) -> tuple[CharacterId, ...]:
     """Vocatives, else the previous other speaker, else the next one."""
     for feature in ("vocative", "previous_other", "next_other"):
         column = FEATURE_INDEX[feature]
@@ -220,7 +214,7 @@ def rule_addressees(candidates: list[AddresseeCandidate]) -> tuple[CharacterId, 
     return ()
 
 
-def addressee_candidates(conversation: Conversation, index: int) -> list[AddresseeCandidate]:
+def addressee_candidates(conversation: Conversation, index: int) -> list[Candidate]:
     """Everyone who might be spoken to in quotation ``index``, with their features."""
     speaker = conversation.speakers[index]
     nearby = _nearby_quotes(conversation, index)
@@ -278,7 +272,7 @@ def addressee_candidates(conversation: Conversation, index: int) -> list[Address
         )
         if c != speaker
     )
-    found: list[AddresseeCandidate] = []
+    found: list[Candidate] = []
     for character in candidates:
         is_previous = character == previous_other
         features = {
@@ -337,7 +331,7 @@ def addressee_candidates(conversation: Conversation, index: int) -> list[Address
                 and character not in narrated_before
             ),
         }
-        found.append(AddresseeCandidate(character, tuple(features[name] for name in FEATURES)))
+        found.append(Candidate(character, tuple(features[name] for name in FEATURES)))
     return found
 
 

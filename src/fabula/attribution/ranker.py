@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fabula.attribution.scorer import TanhScorer
-from fabula.model import CharacterId
+from fabula.attribution.scorer import Candidate, TanhScorer
 
 FEATURES = (
     "rule",
@@ -69,12 +68,6 @@ FEATURES = (
     "style_fit",
 )
 FEATURE_INDEX = {name: index for index, name in enumerate(FEATURES)}
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    character: CharacterId
-    features: tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

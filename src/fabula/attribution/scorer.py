@@ -12,7 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fabula.model import CharacterId
+
 WEIGHT_KEYS = ("linear", "hidden", "hidden_bias", "output")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One character a model chooses among, with its feature vector (in the model's order)."""
+
+    character: CharacterId
+    features: tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

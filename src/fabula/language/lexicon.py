@@ -19,12 +19,35 @@ PERSONAL_PRONOUN_GENDER = {
     "herself": "she",
 }
 SUBJECT_PRONOUNS = {"he": "he", "she": "she", "they": "they"}
+# Dependency labels of a verb's subject, active or passive.
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 SECOND_PERSON = {"you", "your", "yours", "yourself"}
 # Groups: fabula has no group characters, so these are mentions linked to no one.
 PLURAL_PRONOUNS = {
     "we", "us", "our", "ours", "ourselves", "they", "them", "their", "theirs", "themselves",
 }  # fmt: skip
+
+# Nouns for people of one gender ("said his wife", "the old man"): a description's gender.
+FEMALE_NOUNS = frozenset({
+    "wife", "lady", "woman", "girl", "mother", "sister", "aunt", "daughter", "niece", "widow",
+    "queen", "duchess", "maid", "mistress", "hostess", "grandmother", "governess", "bride",
+    "landlady", "nurse", "countess", "princess", "baroness", "housekeeper",
+})  # fmt: skip
+MALE_NOUNS = frozenset({
+    "husband", "man", "gentleman", "boy", "father", "brother", "uncle", "son", "nephew",
+    "king", "duke", "lord", "master", "host", "grandfather", "landlord", "fellow", "youth",
+    "colonel", "captain", "general", "count", "prince", "baron", "servant", "waiter",
+    "doctor", "clergyman", "officer", "stranger",
+})  # fmt: skip
+
+
+def noun_gender(word: str) -> str | None:
+    """The gender a lower-case noun for a person implies: "wife" → "she", "man" → "he"."""
+    if word in FEMALE_NOUNS:
+        return "she"
+    return "he" if word in MALE_NOUNS else None
+
 
 # Irregular past forms of speech verbs; regular ones are derived by rule.
 _IRREGULAR = {
