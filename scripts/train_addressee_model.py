@@ -35,7 +35,7 @@ from fabula.evaluation.command import held_out_fold
 from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
 from fabula.model import KnownCharacter, SourceText
-from fabula.nlp import speaker_ranker_folds
+from fabula.models import speaker_ranker_folds
 from fabula.pipeline import analyze_source
 from fabula.settings import Settings
 

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fabula.analysis.entities import (
+from fabula.evaluation.litbank import LitbankText, parse_litbank, read_token_tsv
+from fabula.language.entities import (
     EXTENTS,
     HEAD_LABELS,
     EntityCategory,
@@ -43,7 +44,6 @@ from fabula.analysis.entities import (
     find_entities,
     token_features,
 )
-from fabula.evaluation.litbank import LitbankText, parse_litbank, read_token_tsv
 from fabula.model import Parse
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fabula import pipeline
+from fabula.analysis.presence import scene_presence
 from fabula.analysis.sentiment import scene_sentiments
 from fabula.model import (
     Character,
@@ -120,13 +121,27 @@ def build_sample_story() -> Story:
             sentiment=0.4,
         ),
     )
+    mentions = (
+        _mention("Wren", "asked Wren", "wren", name),
+        _mention("Odile", "Odile shook", "odile", name),
+        _mention("her", "shook her", "odile", pronoun),
+        _mention("she", " she said", "odile", pronoun),
+        _mention("Wren", "said Wren", "wren", name),
+        _mention("The ferryman", "The ferryman", "bastien", nominal),
+        _mention("Bastien", "Bastien", "bastien", name),
+        _mention("Zoë", "Zoë", "zoe", name),
+        _mention("her", "her regards", None, pronoun),
+        _mention("he", " he told", "bastien", pronoun),
+        _mention("Odile", "told Odile", "odile", name),
+    )
+    scenes = (
+        Scene(SceneId("s0"), 0, chapter_2, heading="Chapter 1"),
+        Scene(SceneId("s1"), chapter_2, len(text), heading="Chapter 2"),
+    )
     return Story(
         text=text,
         paragraphs=tuple(paragraphs),
-        scenes=(
-            Scene(SceneId("s0"), 0, chapter_2, heading="Chapter 1"),
-            Scene(SceneId("s1"), chapter_2, len(text), heading="Chapter 2"),
-        ),
+        scenes=scene_presence(scenes, quotes, mentions),
         quotes=quotes,
         characters=(
             Character(CharacterId("wren"), "Wren", gender="she", mention_count=2, quote_count=2),
@@ -141,19 +156,7 @@ def build_sample_story() -> Story:
             ),
             Character(CharacterId("zoe"), "Zoë", mention_count=1),
         ),
-        mentions=(
-            _mention("Wren", "asked Wren", "wren", name),
-            _mention("Odile", "Odile shook", "odile", name),
-            _mention("her", "shook her", "odile", pronoun),
-            _mention("she", " she said", "odile", pronoun),
-            _mention("Wren", "said Wren", "wren", name),
-            _mention("The ferryman", "The ferryman", "bastien", nominal),
-            _mention("Bastien", "Bastien", "bastien", name),
-            _mention("Zoë", "Zoë", "zoe", name),
-            _mention("her", "her regards", None, pronoun),
-            _mention("he", " he told", "bastien", pronoun),
-            _mention("Odile", "told Odile", "odile", name),
-        ),
+        mentions=mentions,
         diagnostics=("paragraph 2: a quotation is interrupted by a tag",),
         scene_sentiments=scene_sentiments(quotes),
         entities=(Entity(*find_span(SAMPLE_TEXT, "the lamp"), "FAC", "NOM", SceneId("s0")),),

@@ -1,14 +1,20 @@
-"""The typed document model that flows one way through the pipeline.
+"""The typed document model that flows one way through the pipeline, and its JSON form.
 
 Every offset is a Python ``str`` index into ``SourceText.text``; ``char_end`` is excluded,
 as in spaCy spans. Stages return these records; only ``pipeline.py`` assembles a ``Story``.
+
+``Story.to_dict`` is the versioned JSON contract (``SCHEMA``): docs/json-format.md documents
+every field; a change that renames, removes or re-types a field bumps ``SCHEMA``. Offsets are
+Python ``str`` indices into ``"text"``, end excluded, so a consumer in another language must
+index by code point, not by UTF-8 or UTF-16 unit.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NewType
+from typing import Any, NewType
 
 CharacterId = NewType("CharacterId", str)
 QuoteId = NewType("QuoteId", str)
@@ -85,6 +91,8 @@ class Scene:
     char_start: int
     char_end: int
     heading: str | None = None  # e.g. "Chapter 3" when a heading opened the scene
+    # Who is present: speakers and mentioned characters, by first appearance in the scene.
+    characters: tuple[CharacterId, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +284,149 @@ class Story:
     def character(self, character_id: CharacterId | None) -> Character | None:
         return next((c for c in self.characters if c.id == character_id), None)
 
-    def to_dict(self) -> dict:
-        from fabula.outputs.json_schema import story_to_dict
-
-        return story_to_dict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (only str, int, float, bool, None, list, dict): the JSON
+        contract. Each quotation also carries its ``text`` (marks included)."""
+        return _story_to_dict(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        import json
-
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+# -- the JSON form ---------------------------------------------------------------------
+
+CONFIDENCE_DIGITS = 3
+
+
+def _story_to_dict(story: Story) -> dict[str, Any]:
+    moods = {m.scene: _scene_sentiment_to_dict(m) for m in story.scene_sentiments}
+    profiles = {p.character: p for p in story.profiles}
+    return {
+        "schema": SCHEMA,
+        "text": story.text,
+        "characters": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "aliases": list(c.aliases),
+                "gender": c.gender,
+                "is_narrator": c.is_narrator,
+                "mention_count": c.mention_count,
+                "quote_count": c.quote_count,
+                "profile": _profile_to_dict(profiles.get(c.id)),
+            }
+            for c in story.characters
+        ],
+        "quotes": [
+            {
+                "id": q.id,
+                "start": q.char_start,
+                "end": q.char_end,
+                "text": story.text[q.char_start : q.char_end],
+                "speaker": q.speaker,
+                "addressees": list(q.addressees),
+                "type": str(q.type),
+                "confidence": round(float(q.confidence), CONFIDENCE_DIGITS),
+                "scene": q.scene,
+                "continues": q.continues,
+                "sentiment": q.sentiment,
+            }
+            for q in story.quotes
+        ],
+        "mentions": [
+            {
+                "start": m.char_start,
+                "end": m.char_end,
+                "character": m.character,
+                "kind": str(m.kind),
+            }
+            for m in story.mentions
+        ],
+        "scenes": [
+            {
+                "id": s.id,
+                "start": s.char_start,
+                "end": s.char_end,
+                "heading": s.heading,
+                "characters": list(s.characters),
+                "sentiment": moods.get(s.id, _NO_SENTIMENT),
+            }
+            for s in story.scenes
+        ],
+        "paragraphs": [{"start": p.char_start, "end": p.char_end} for p in story.paragraphs],
+        "diagnostics": list(story.diagnostics),
+        "work": _work_to_dict(story.work) if story.work is not None else None,
+        "entities": [
+            {
+                "start": e.char_start,
+                "end": e.char_end,
+                "text": story.text[e.char_start : e.char_end],
+                "category": e.category,
+                "kind": e.kind,
+                "scene": e.scene,
+            }
+            for e in story.entities
+        ],
+        "events": [
+            {
+                "start": e.char_start,
+                "end": e.char_end,
+                "text": story.text[e.char_start : e.char_end],
+                "scene": e.scene,
+            }
+            for e in story.events
+        ],
+    }
+
+
+_NO_SENTIMENT: dict[str, list] = {"characters": [], "relationships": []}
+
+
+def _profile_to_dict(profile: Profile | None) -> dict[str, Any]:
+    profile = profile or Profile(CharacterId(""))
+
+    def words(entries: tuple[ProfileWord, ...]) -> list[dict[str, Any]]:
+        return [{"word": e.word, "count": e.count, "examples": list(e.examples)} for e in entries]
+
+    return {
+        "agent": words(profile.agent),
+        "patient": words(profile.patient),
+        "possessions": words(profile.possessions),
+        "modifiers": words(profile.modifiers),
+        "pronouns": dict(profile.pronouns),
+        "first_mention": profile.first_mention,
+        "last_mention": profile.last_mention,
+        "scenes": list(profile.scenes),
+    }
+
+
+def _scene_sentiment_to_dict(mood: SceneSentiment) -> dict[str, Any]:
+    return {
+        "characters": [
+            {"character": who, "mean": feeling.mean, "quotes": feeling.quotes}
+            for who, feeling in mood.speakers
+        ],
+        "relationships": [
+            {"speaker": speaker, "addressee": addressee, "mean": f.mean, "quotes": f.quotes}
+            for speaker, addressee, f in mood.relationships
+        ],
+    }
+
+
+def _work_to_dict(work: Work) -> dict[str, Any]:
+    return {
+        "title": work.title,
+        "authors": list(work.authors),
+        "fandoms": list(work.fandoms),
+        "relationships": list(work.relationships),
+        "characters": list(work.characters),
+        "additional_tags": list(work.additional_tags),
+        "warnings": list(work.warnings),
+        "categories": list(work.categories),
+        "rating": work.rating,
+        "language": work.language,
+        "words": work.words,
+        "chapters": [
+            {"title": c.title, "start": c.char_start, "end": c.char_end} for c in work.chapters
+        ],
+    }

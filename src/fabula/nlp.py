@@ -1,19 +1,13 @@
-"""The only place models are loaded: the spaCy pipeline and fabula's own trained weights."""
+"""The only place the language resources are loaded: the spaCy pipeline and VADER's lexicon.
+
+fabula's own trained weights are loaded in ``fabula/models.py``.
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib
-import json
-from importlib import resources
-from pathlib import Path
 
-from fabula.analysis.entities import EntityTagger
-from fabula.analysis.events import FEATURE_VERSION, EventTagger
-from fabula.attribution.addressees import FEATURES as ADDRESSEE_FEATURES
-from fabula.attribution.addressees import AddresseeModel
-from fabula.attribution.confidence import ConfidenceMap
-from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 
 # The official package wins when present; the republished one is what pyproject pins.
@@ -72,95 +66,3 @@ def lemma_of(word: str, tag: str, pos: str) -> str:
     doc[0].pos_ = "VERB" if pos == "AUX" else pos
     lemmas = nlp.get_pipe("lemmatizer").rule_lemmatize(doc[0])
     return lemmas[0] if lemmas else word.lower()
-
-
-SPEAKER_RANKER_FILE = "speaker_ranker.json"
-
-
-@functools.cache
-def _shipped_rankers() -> dict:
-    """The shipped ranker file, read and checked once per process."""
-    text = resources.files("fabula.data").joinpath(SPEAKER_RANKER_FILE).read_text("utf-8")
-    shipped = json.loads(text)
-    if tuple(shipped["features"]) != FEATURES:
-        raise ConfigError(f"{SPEAKER_RANKER_FILE} was trained on other features; retrain it")
-    return shipped["models"]
-
-
-@functools.cache
-def load_speaker_ranker(name: str) -> SpeakerRanker:
-    """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
-    models = _shipped_rankers()
-    if name not in models:
-        known = ", ".join(sorted(models))
-        raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
-    return SpeakerRanker.from_json(models[name]["weights"])
-
-
-def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
-    """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
-    models = _shipped_rankers()
-    return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
-
-
-ADDRESSEE_MODEL_FILE = "addressee_model.json"
-
-
-@functools.cache
-def load_addressee_model(name: str) -> AddresseeModel:
-    """Load one of the shipped addressee models by name ("all", "fold0", ...)."""
-    text = resources.files("fabula.data").joinpath(ADDRESSEE_MODEL_FILE).read_text("utf-8")
-    shipped = json.loads(text)
-    if tuple(shipped["features"]) != ADDRESSEE_FEATURES:
-        raise ConfigError(f"{ADDRESSEE_MODEL_FILE} was trained on other features; retrain it")
-    models = shipped["models"]
-    if name not in models:
-        known = ", ".join(sorted(models))
-        raise ConfigError(f"no addressee model named {name!r} (known: {known})")
-    return AddresseeModel.from_json(models[name]["weights"])
-
-
-EVENT_TAGGER_FILE = "event_tagger.json"
-
-
-@functools.cache
-def load_event_tagger() -> EventTagger:
-    """The shipped realis-event tagger (trained on all of LitBank's event excerpts)."""
-    text = resources.files("fabula.data").joinpath(EVENT_TAGGER_FILE).read_text("utf-8")
-    shipped = json.loads(text)
-    if shipped.get("features") != FEATURE_VERSION:
-        raise ConfigError(f"{EVENT_TAGGER_FILE} was trained on other features; retrain it")
-    return EventTagger.from_json(shipped)
-
-
-ENTITY_TAGGER_FILE = "entity_tagger.json"
-
-
-@functools.cache
-def load_entity_tagger(path: str | None = None) -> EntityTagger:
-    """The shipped entity tagger (see ``fabula.analysis.entities``), or the one in the JSON
-    file ``path``; read once per process."""
-    if path is None:
-        text = resources.files("fabula.data").joinpath(ENTITY_TAGGER_FILE).read_text("utf-8")
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as error:
-            raise ConfigError(f"cannot read the entity tagger {path}: {error.strerror}") from error
-    try:
-        return EntityTagger.from_json(json.loads(text))
-    except ValueError as error:
-        raise ConfigError(f"{ENTITY_TAGGER_FILE}: {error}; retrain it") from error
-
-
-CONFIDENCE_FILE = "confidence_calibration.json"
-
-
-@functools.cache
-def load_confidence_map() -> ConfidenceMap:
-    """The shipped map from raw to calibrated speaker confidence."""
-    text = resources.files("fabula.data").joinpath(CONFIDENCE_FILE).read_text("utf-8")
-    try:
-        return ConfidenceMap.from_json(json.loads(text))
-    except (ValueError, KeyError) as error:
-        raise ConfigError(f"{CONFIDENCE_FILE}: {error}; refit it") from error

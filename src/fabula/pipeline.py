@@ -1,35 +1,35 @@
 """Runs the stages in order and assembles their findings into a ``Story``.
 
 read → segment → parse → cast → coreference → attribution → analysis. Each stage returns
-findings; this module is the only one that attaches them to the document.
+findings; this module is the only one that attaches them to the document. ``STAGES`` lists
+the stage functions in the order they run; their contracts (``fabula.stages``) are checked
+before a text is read.
 """
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from fabula.analysis.counts import count_characters
-from fabula.analysis.entities import EntityCategory, find_entities
 from fabula.analysis.events import tag_events
+from fabula.analysis.presence import scene_presence
 from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
-from fabula.attribution.addressees import (
-    AddresseeModel,
-    AddresseeSink,
-    Conversation,
-    find_addressees,
-)
-from fabula.attribution.ranker import SpeakerRanker
-from fabula.attribution.speakers import CandidateSink, attribute_speakers
+from fabula.attribution.addressees import Conversation, find_addressees
+from fabula.attribution.confidence import calibrate_confidences
+from fabula.attribution.scorer import Candidate
+from fabula.attribution.speakers import attribute_speakers
 from fabula.cast.merge import merge_window_casts
 from fabula.cast.names import find_cast
 from fabula.cast.tags import known_cast_from_tags
 from fabula.coreference.descriptions import describe_people
 from fabula.coreference.pronouns import resolve_pronouns, resolve_quoted_pronouns
 from fabula.language.analyse import Progress, parse_text
+from fabula.language.entities import EntityCategory, find_entities
 from fabula.model import (
     Attribution,
     Character,
@@ -45,18 +45,51 @@ from fabula.model import (
     SourceText,
     Story,
 )
-from fabula.nlp import (
-    load_addressee_model,
-    load_confidence_map,
-    load_entity_tagger,
-    load_event_tagger,
-    load_speaker_ranker,
-)
+from fabula.models import Models, load_models
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.segmentation.scenes import find_scenes, scenes_containing
 from fabula.segmentation.windows import find_windows
 from fabula.settings import DEFAULT_SETTINGS, Settings
+from fabula.stages import check_order
+
+# The stage functions in the order ``Pipeline.run`` calls them (a test traces a run to hold
+# this list to the truth); the window stages, parse to events, run once per window.
+STAGES = (
+    find_paragraphs,
+    find_scenes,
+    find_quotes,
+    known_cast_from_tags,
+    parse_text,
+    find_cast,
+    resolve_pronouns,
+    attribute_speakers,
+    find_addressees,
+    find_entities,
+    resolve_quoted_pronouns,
+    describe_people,
+    count_characters,
+    tag_events,
+    collect_profile_words,
+    calibrate_confidences,
+    score_quotes,
+    scene_presence,
+    scene_sentiments,
+    build_profiles,
+)
+# What a run starts from: the source's text and what reading found beside it.
+GIVEN = frozenset({"text", "work", "chapters"})
+
+
+class Observer:
+    """Sees what the learned models choose among, for the training scripts; a subclass
+    overrides what it wants to collect. Observing never changes the result."""
+
+    def speaker_candidates(self, quote_indices: list[int], candidates: list[Candidate]) -> None:
+        """Each turn the speaker ranker re-decides: its quotations and candidates."""
+
+    def addressee_candidates(self, quote_index: int, candidates: list[Candidate]) -> None:
+        """Each attributed quotation's addressee candidates."""
 
 
 def analyze(
@@ -74,58 +107,172 @@ def analyze_source(
     cast: Sequence[KnownCharacter] | None = None,
     *,
     settings: Settings = DEFAULT_SETTINGS,
-    speaker_candidates: CandidateSink | None = None,
-    addressee_candidates: AddresseeSink | None = None,
     quote_spans: tuple[QuoteSpan, ...] | None = None,
     progress: Progress | None = None,
 ) -> Story:
     """Analyse a read source; reading notes become the story's first diagnostics.
 
+    ``quote_spans`` are quotations found by someone else (gold spans, for evaluation) instead
+    of fabula's own; ``progress(done, total)`` hears how far the parse, the long part, has got.
+    """
+    pipeline = Pipeline(settings, load_models(settings))
+    return pipeline.run(source, cast, quote_spans=quote_spans, progress=progress)
+
+
+@functools.cache
+def _check_stages() -> None:
+    check_order(STAGES, GIVEN)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segments:
+    """What segmentation finds over the whole text, before any window is parsed."""
+
+    paragraphs: tuple[Paragraph, ...]
+    scenes: tuple[Scene, ...]
+    quote_spans: tuple[QuoteSpan, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    """One configuration of the stages: settings, the loaded models, and who observes.
+
     A text longer than ``settings.window_chars`` is parsed, cast and attributed a window at a
     time (``segmentation/windows.py``), so memory stays bounded; the windows' casts are then
-    merged into one. ``speaker_candidates`` and ``addressee_candidates`` see the speaker
-    ranker's and the addressee model's candidates (for training them). ``quote_spans`` are
-    quotations found by someone else (gold spans, for evaluation) instead of fabula's own;
-    ``progress(done, total)`` hears how far the parse, the long part, has got.
+    merged into one.
     """
+
+    settings: Settings
+    models: Models
+    observer: Observer | None = None
+
+    def run(
+        self,
+        source: SourceText,
+        cast: Sequence[KnownCharacter] | None = None,
+        *,
+        quote_spans: tuple[QuoteSpan, ...] | None = None,
+        progress: Progress | None = None,
+    ) -> Story:
+        _check_stages()
+        text = source.text
+        segments = _segment(source, quote_spans)
+        # A cast the user gives wins over the work's own character tags.
+        known_cast = tuple(cast or ()) or known_cast_from_tags(source.work)
+        windows = [
+            self._analyze_window(
+                text, _Window.of(window, segments), segments.scenes, known_cast, progress
+            )
+            for window in find_windows(
+                segments.paragraphs, segments.scenes, self.settings.window_chars
+            )
+        ]
+        if progress is not None:
+            progress(len(text), len(text))
+        joined = _join_windows(windows) if windows else _WindowFindings((), (), (), ProfileCounts())
+        return self._assemble(source, segments, joined)
+
+    def _assemble(self, source: SourceText, segments: _Segments, joined: _WindowFindings) -> Story:
+        """The story from the windows' joined findings: quotations with their scenes and
+        sentiment, counts, profiles, and who is present in each scene."""
+        text, scenes, spans = source.text, segments.scenes, segments.quote_spans
+        mentions = joined.mentions
+        attributions = calibrate_confidences(joined.attributions, self.models.confidence_map)
+        quotes = _quotes(spans, attributions, scenes, score_quotes(text, spans))
+        characters = count_characters(joined.characters, mentions, quotes)
+        return Story(
+            text=text,
+            paragraphs=segments.paragraphs,
+            scenes=scene_presence(scenes, quotes, mentions),
+            quotes=quotes,
+            characters=characters,
+            mentions=mentions,
+            diagnostics=source.notes + segments.notes,
+            work=source.work,
+            scene_sentiments=scene_sentiments(quotes),
+            profiles=build_profiles(characters, joined.profile_words, mentions, quotes, scenes),
+            entities=_in_scenes(joined.entities, scenes),
+            events=_in_scenes(joined.events, scenes),
+        )
+
+    def _analyze_window(
+        self,
+        text: str,
+        window: _Window,
+        scenes: tuple[Scene, ...],
+        known_cast: tuple[KnownCharacter, ...],
+        progress: Progress | None,
+    ) -> _WindowFindings:
+        """Parse, cast, coreference and attribution for one window; its parse is dropped after."""
+        models, observer = self.models, self.observer
+        quote_spans = window.quote_spans
+        parse = parse_text(
+            text, window.paragraphs, quote_spans, settings=self.settings, progress=progress
+        )
+        found_cast = find_cast(text, parse, quote_spans, known_cast=known_cast)
+        mentions = _in_order(found_cast.mentions + resolve_pronouns(parse, found_cast))
+        attributions = attribute_speakers(
+            parse,
+            quote_spans,
+            scenes,
+            found_cast,
+            mentions,
+            ranker=models.speaker_ranker,
+            on_candidates=observer.speaker_candidates if observer is not None else None,
+        )
+        conversation = Conversation.of(
+            text, window.paragraphs, quote_spans, scenes, found_cast, mentions, attributions
+        )
+        attributions = find_addressees(
+            conversation,
+            attributions,
+            models.addressee_model,
+            on_candidates=observer.addressee_candidates if observer is not None else None,
+        )
+        entity_spans = find_entities(parse, models.entity_tagger)
+        mentions = _in_order(
+            mentions
+            + resolve_quoted_pronouns(parse, attributions, found_cast, mentions)
+            + describe_people(text, entity_spans, found_cast, found_cast.mentions)
+        )
+        # Mention counts tell the cast merge who is major in this window.
+        characters = count_characters(found_cast.characters, mentions, ())
+        places = tuple(
+            Entity(span.char_start, span.char_end, str(span.category), str(span.kind))
+            for span in entity_spans
+            if span.category != EntityCategory.PER
+        )
+        events = tuple(
+            Event(parse.tokens[i].char_start, parse.tokens[i].char_end)
+            for i in tag_events(parse, models.event_tagger)
+        )
+        profile_words = collect_profile_words(parse, mentions)
+        return _WindowFindings(characters, mentions, attributions, profile_words, places, events)
+
+
+def _segment(source: SourceText, quote_spans: tuple[QuoteSpan, ...] | None) -> _Segments:
+    """Paragraphs, scenes and quotations of the whole text (quotations given, or found)."""
     text = source.text
     paragraphs = find_paragraphs(text)
     chapters = source.work.chapters if source.work is not None else ()
     scenes = find_scenes(text, paragraphs, chapters)
-    quote_notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     if quote_spans is None:
-        quote_spans, quote_notes = find_quotes(text, paragraphs)
-    # A cast the user gives wins over the work's own character tags.
-    known_cast = tuple(cast or ()) or known_cast_from_tags(source.work)
-    ranker = load_speaker_ranker(settings.speaker_ranker) if settings.speaker_ranker else None
-    addressee_model = (
-        load_addressee_model(settings.addressee_model) if settings.addressee_model else None
-    )
-    windows = [
-        _analyze_window(
-            text,
-            _Window.of(window, paragraphs, quote_spans),
-            scenes,
-            known_cast,
-            settings=settings,
-            ranker=ranker,
-            addressee_model=addressee_model,
-            speaker_candidates=speaker_candidates,
-            addressee_candidates=addressee_candidates,
-            progress=progress,
-        )
-        for window in find_windows(paragraphs, scenes, settings.window_chars)
-    ]
-    if progress is not None:
-        progress(len(text), len(text))
-    joined = _join_windows(windows) if windows else _WindowFindings((), (), (), ProfileCounts())
-    mentions, attributions = joined.mentions, joined.attributions
+        quote_spans, notes = find_quotes(text, paragraphs)
+    return _Segments(paragraphs, scenes, quote_spans, notes)
 
-    sentiments = score_quotes(text, quote_spans)
-    calibrate = load_confidence_map().apply if settings.calibrate_confidence else float
-    quote_ids = [QuoteId(f"q{i}") for i in range(len(quote_spans))]
-    quote_starts = [span.char_start for span in quote_spans]
-    quotes = tuple(
+
+def _quotes(
+    spans: tuple[QuoteSpan, ...],
+    attributions: tuple[Attribution, ...],
+    scenes: tuple[Scene, ...],
+    sentiments: tuple[float, ...],
+) -> tuple[Quote, ...]:
+    """Each quotation span with its attribution, scene and sentiment."""
+    quote_ids = [QuoteId(f"q{i}") for i in range(len(spans))]
+    where = scenes_containing(scenes, [span.char_start for span in spans])
+    return tuple(
         Quote(
             id=quote_ids[i],
             char_start=span.char_start,
@@ -133,36 +280,22 @@ def analyze_source(
             speaker=found.speaker,
             addressees=found.addressees,
             type=found.type,
-            confidence=calibrate(found.confidence),
+            confidence=found.confidence,
             scene=scene.id if scene is not None else None,
             continues=quote_ids[span.continues] if span.continues is not None else None,
             sentiment=sentiment,
         )
         for i, (span, found, scene, sentiment) in enumerate(
-            zip(
-                quote_spans,
-                attributions,
-                scenes_containing(scenes, quote_starts),
-                sentiments,
-                strict=True,
-            )
+            zip(spans, attributions, where, sentiments, strict=True)
         )
     )
-    characters = count_characters(joined.characters, mentions, quotes)
-    return Story(
-        text=text,
-        paragraphs=paragraphs,
-        scenes=scenes,
-        quotes=quotes,
-        characters=characters,
-        mentions=mentions,
-        diagnostics=source.notes + quote_notes,
-        work=source.work,
-        scene_sentiments=scene_sentiments(quotes),
-        profiles=build_profiles(characters, joined.profile_words, mentions, quotes, scenes),
-        entities=_in_scenes(joined.entities, scenes),
-        events=_in_scenes(joined.events, scenes),
-    )
+
+
+def _in_order(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    return tuple(sorted(mentions, key=lambda m: (m.char_start, m.char_end)))
+
+
+_Located = TypeVar("_Located", Entity, Event)
 
 
 def _in_scenes(found: tuple[_Located, ...], scenes: tuple[Scene, ...]) -> tuple[_Located, ...]:
@@ -174,9 +307,6 @@ def _in_scenes(found: tuple[_Located, ...], scenes: tuple[Scene, ...]) -> tuple[
     )
 
 
-_Located = TypeVar("_Located", Entity, Event)
-
-
 @dataclass(frozen=True, slots=True)
 class _Window:
     """A window's paragraphs and quotations, indexed from 0 as the stages expect; offsets
@@ -186,9 +316,8 @@ class _Window:
     quote_spans: tuple[QuoteSpan, ...]
 
     @classmethod
-    def of(
-        cls, window: range, paragraphs: tuple[Paragraph, ...], quote_spans: tuple[QuoteSpan, ...]
-    ) -> _Window:
+    def of(cls, window: range, segments: _Segments) -> _Window:
+        paragraphs, quote_spans = segments.paragraphs, segments.quote_spans
         if len(window) == len(paragraphs):
             return cls(paragraphs, quote_spans)
         first_quote = bisect_left([q.paragraph_index for q in quote_spans], window.start)
@@ -220,66 +349,6 @@ class _WindowFindings:
     profile_words: ProfileCounts
     entities: tuple[Entity, ...] = ()
     events: tuple[Event, ...] = ()
-
-
-def _analyze_window(
-    text: str,
-    window: _Window,
-    scenes: tuple[Scene, ...],
-    known_cast: tuple[KnownCharacter, ...],
-    *,
-    settings: Settings,
-    ranker: SpeakerRanker | None,
-    addressee_model: AddresseeModel | None,
-    speaker_candidates: CandidateSink | None,
-    addressee_candidates: AddresseeSink | None,
-    progress: Progress | None,
-) -> _WindowFindings:
-    """Parse, cast, coreference and attribution for one window; its parse is dropped after."""
-    quote_spans = window.quote_spans
-    parse = parse_text(text, window.paragraphs, quote_spans, settings=settings, progress=progress)
-    found_cast = find_cast(text, parse, quote_spans, known_cast=known_cast)
-    pronoun_mentions = resolve_pronouns(text, parse, quote_spans, found_cast)
-    mentions = tuple(
-        sorted(found_cast.mentions + pronoun_mentions, key=lambda m: (m.char_start, m.char_end))
-    )
-    attributions = attribute_speakers(
-        parse,
-        quote_spans,
-        scenes,
-        found_cast,
-        mentions,
-        ranker=ranker,
-        on_candidates=speaker_candidates,
-    )
-    conversation = Conversation.of(
-        text, window.paragraphs, quote_spans, scenes, found_cast, mentions, attributions
-    )
-    attributions = find_addressees(
-        conversation, attributions, addressee_model, on_candidates=addressee_candidates
-    )
-    entity_spans = find_entities(parse, load_entity_tagger(settings.entity_tagger))
-    mentions = tuple(
-        sorted(
-            mentions
-            + resolve_quoted_pronouns(parse, attributions, found_cast, mentions)
-            + describe_people(text, entity_spans, found_cast, found_cast.mentions),
-            key=lambda m: (m.char_start, m.char_end),
-        )
-    )
-    # Mention counts tell the cast merge who is major in this window.
-    characters = count_characters(found_cast.characters, mentions, ())
-    profile_words = collect_profile_words(parse, mentions)
-    places = tuple(
-        Entity(span.char_start, span.char_end, str(span.category), str(span.kind))
-        for span in entity_spans
-        if span.category != EntityCategory.PER
-    )
-    events = tuple(
-        Event(parse.tokens[i].char_start, parse.tokens[i].char_end)
-        for i in tag_events(parse, load_event_tagger())
-    )
-    return _WindowFindings(characters, mentions, attributions, profile_words, places, events)
 
 
 def _join_windows(windows: list[_WindowFindings]) -> _WindowFindings:

@@ -23,7 +23,7 @@ from fabula.evaluation.litbank_events import (
 )
 from fabula.language.analyse import parse_text
 from fabula.model import Parse, Sentence, Token
-from fabula.nlp import load_event_tagger
+from fabula.models import load_event_tagger
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.settings import DEFAULT_SETTINGS

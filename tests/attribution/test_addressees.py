@@ -21,7 +21,7 @@ from fabula.model import (
     SceneId,
     Story,
 )
-from fabula.nlp import load_addressee_model
+from fabula.models import load_addressee_model
 
 BRAM, CLIO, PETRA = CharacterId("bram"), CharacterId("clio"), CharacterId("petra")
 STRIDE = 24

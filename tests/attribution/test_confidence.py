@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fabula.attribution.confidence import ConfidenceMap, fit_isotonic
-from fabula.nlp import load_confidence_map
+from fabula.models import load_confidence_map
 
 
 def test_isotonic_fit_is_monotone_and_matches_the_rates() -> None:

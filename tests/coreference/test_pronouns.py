@@ -74,8 +74,8 @@ def hand_cast(parse: Parse, people: dict[str, str | None], narrator: bool = Fals
 
 
 def resolved(paragraphs, people, subjects=frozenset(), narrator=False):
-    text, parse = hand_parse(paragraphs, frozenset(subjects))
-    mentions = resolve_pronouns(text, parse, (), hand_cast(parse, people, narrator))
+    _, parse = hand_parse(paragraphs, frozenset(subjects))
+    mentions = resolve_pronouns(parse, hand_cast(parse, people, narrator))
     return [(m.text, m.character) for m in mentions]
 
 

@@ -1,4 +1,4 @@
-"""The fabula.story/1 contract: keys, types and offsets of ``story_to_dict``."""
+"""The fabula.story/1 contract: keys, types and offsets of ``Story.to_dict``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import re
 from pathlib import Path
 
+from fabula.analysis.presence import scene_presence
 from fabula.model import SCHEMA, Chapter, CharacterId, Mention, MentionKind, Story, Work
-from fabula.outputs.json_schema import scene_characters, story_to_dict
 
 TOP_LEVEL_KEYS = [
     "schema",
@@ -49,14 +49,14 @@ QUOTE_KEYS = {
 
 
 def test_top_level_keys_in_documented_order(sample_story: Story) -> None:
-    data = story_to_dict(sample_story)
+    data = sample_story.to_dict()
     assert list(data) == TOP_LEVEL_KEYS
     assert data["schema"] == SCHEMA == "fabula.story/1"
     assert data["text"] == sample_story.text
 
 
 def test_record_keys_and_types(sample_story: Story) -> None:
-    data = story_to_dict(sample_story)
+    data = sample_story.to_dict()
     for character in data["characters"]:
         assert set(character) == CHARACTER_KEYS
         assert isinstance(character["aliases"], list)
@@ -106,7 +106,7 @@ def test_offsets_index_the_text(sample_story: Story) -> None:
 
 
 def test_ids_refer_to_records_in_the_file(sample_story: Story) -> None:
-    data = story_to_dict(sample_story)
+    data = sample_story.to_dict()
     character_ids = {c["id"] for c in data["characters"]}
     quote_ids = {q["id"] for q in data["quotes"]}
     scene_ids = {s["id"] for s in data["scenes"]}
@@ -120,17 +120,17 @@ def test_ids_refer_to_records_in_the_file(sample_story: Story) -> None:
 
 
 def test_confidence_rounded_to_three_places(sample_story: Story) -> None:
-    assert story_to_dict(sample_story)["quotes"][0]["confidence"] == 0.912
+    assert sample_story.to_dict()["quotes"][0]["confidence"] == 0.912
 
 
 def test_json_round_trip_keeps_non_ascii(sample_story: Story) -> None:
     dumped = sample_story.to_json()
     assert "Zoë" in dumped
-    assert json.loads(dumped) == story_to_dict(sample_story)
+    assert json.loads(dumped) == sample_story.to_dict()
 
 
 def test_scene_characters_by_first_appearance(sample_story: Story) -> None:
-    scenes = story_to_dict(sample_story)["scenes"]
+    scenes = sample_story.to_dict()["scenes"]
     # Wren speaks before anyone is named; Odile is then named. In Chapter 2 the ferryman is
     # described, Zoë is named inside his line, and Odile is named last.
     assert [s["characters"] for s in scenes] == [["wren", "odile"], ["bastien", "zoe", "odile"]]
@@ -142,19 +142,21 @@ def test_addressee_alone_is_not_present(sample_story: Story) -> None:
         dataclasses.replace(q, addressees=(CharacterId("wren"),)) if q.scene == "s1" else q
         for q in sample_story.quotes
     )
-    story = dataclasses.replace(sample_story, quotes=quotes)
-    assert "wren" not in scene_characters(story)[chapter_2.id]
+    scenes = scene_presence(sample_story.scenes, quotes, sample_story.mentions)
+    assert chapter_2.id == scenes[1].id
+    assert "wren" not in scenes[1].characters
 
 
 def test_mentions_outside_every_scene_are_ignored(sample_story: Story) -> None:
     late = Mention(len(sample_story.text), len(sample_story.text) + 1, "wren", MentionKind.NAME)
-    story = dataclasses.replace(sample_story, mentions=(*sample_story.mentions, late))
-    assert scene_characters(story) == scene_characters(sample_story)
+    mentions = (*sample_story.mentions, late)
+    scenes = scene_presence(sample_story.scenes, sample_story.quotes, mentions)
+    assert scenes == sample_story.scenes
 
 
 def test_empty_story() -> None:
     story = Story(text="", paragraphs=(), scenes=(), quotes=(), characters=(), mentions=())
-    data = story_to_dict(story)
+    data = story.to_dict()
     assert data == {
         "schema": SCHEMA,
         "text": "",
@@ -188,7 +190,7 @@ def test_a_work_s_metadata_and_chapters() -> None:
         mentions=(),
         work=work,
     )
-    data = story_to_dict(story)["work"]
+    data = story.to_dict()["work"]
     assert data["title"] == "Low Tide"
     assert data["authors"] == ["wren_writes"]
     assert data["characters"] == ["Mara Quill", "Theo Vance"]
@@ -203,7 +205,7 @@ def test_documented_example_follows_the_contract(repo_root: Path, sample_story: 
     """docs/json-format.md must show the keys the code writes, with consistent offsets."""
     doc = (repo_root / "docs" / "json-format.md").read_text(encoding="utf-8")
     example = json.loads(re.search(r"```json\n(.*?)```", doc, re.DOTALL).group(1))
-    expected = story_to_dict(sample_story)
+    expected = sample_story.to_dict()
     assert list(example) == list(expected)
     for key in ("characters", "quotes", "mentions", "scenes", "paragraphs"):
         assert all(list(item) == list(expected[key][0]) for item in example[key])
@@ -222,7 +224,7 @@ def test_documented_example_follows_the_contract(repo_root: Path, sample_story: 
 
 
 def test_scene_sentiment_averages_speakers_and_relationships(sample_story: Story) -> None:
-    first, second = (scene["sentiment"] for scene in story_to_dict(sample_story)["scenes"])
+    first, second = (scene["sentiment"] for scene in sample_story.to_dict()["scenes"])
     assert first["characters"] == [
         {"character": "wren", "mean": -0.1, "quotes": 2},
         {"character": "odile", "mean": 0.0, "quotes": 2},

@@ -6,11 +6,10 @@ from collections import Counter
 from dataclasses import replace
 
 from fabula.model import Character, Mention, Quote
-
-REQUIRES = {"characters", "mentions", "speakers"}
-PRODUCES = {"counts"}
+from fabula.stages import MENTIONS, stage
 
 
+@stage(requires=MENTIONS | {"characters", "speakers"}, produces={"counts"})
 def count_characters(
     characters: tuple[Character, ...], mentions: tuple[Mention, ...], quotes: tuple[Quote, ...]
 ) -> tuple[Character, ...]:

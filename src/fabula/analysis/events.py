@@ -23,9 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fabula.model import Parse
-
-REQUIRES = {"parse"}
-PRODUCES = {"events"}
+from fabula.stages import stage
 
 # What the features are, versioned: shipped weights trained on another version are refused.
 FEATURE_VERSION = "fabula.events.hashed_logistic.v1"
@@ -41,6 +39,7 @@ _MIX = np.uint64(0x100000001B3)
 _NOTHING = "<none>"
 
 
+@stage(requires={"parse"}, produces={"events"})
 def tag_events(parse: Parse, tagger: EventTagger) -> tuple[int, ...]:
     """Indices of the tokens that are realis event triggers, in text order.
 

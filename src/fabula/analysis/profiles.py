@@ -29,9 +29,8 @@ from fabula.model import (
 )
 from fabula.nlp import lemma_of
 from fabula.segmentation.scenes import scenes_containing
+from fabula.stages import MENTIONS, stage
 
-REQUIRES = {"parse", "mentions", "speakers", "scenes"}
-PRODUCES = {"profiles"}
 # Offsets kept per profile word, and words kept per list (the most frequent).
 MAX_EXAMPLES = 3
 MAX_WORDS = 50
@@ -60,6 +59,7 @@ class ProfileCounts:
                     self.words[role][id_map[character]][word].extend(offsets)
 
 
+@stage(requires=MENTIONS | {"parse"}, produces={"profile_words"})
 def collect_profile_words(parse: Parse, mentions: Iterable[Mention]) -> ProfileCounts:
     """Read agent verbs, patient verbs, possessions and modifiers off the parse for every
     mention linked to a character."""
@@ -96,6 +96,10 @@ def collect_profile_words(parse: Parse, mentions: Iterable[Mention]) -> ProfileC
     return counts
 
 
+@stage(
+    requires=MENTIONS | {"characters", "profile_words", "speakers", "scenes"},
+    produces={"profiles"},
+)
 def build_profiles(
     characters: tuple[Character, ...],
     counts: ProfileCounts,

@@ -18,12 +18,12 @@ from fabula.model import (
     SceneSentiment,
 )
 from fabula.nlp import load_sentiment
+from fabula.stages import stage
 
-REQUIRES = {"quotes", "speakers", "addressees", "scenes"}
-PRODUCES = {"sentiment"}
 SENTIMENT_DIGITS = 4
 
 
+@stage(requires={"text", "quotes"}, produces={"quote_sentiment"})
 def score_quotes(text: str, quote_spans: tuple[QuoteSpan, ...]) -> tuple[float, ...]:
     """VADER's compound score (-1 … +1) of each quotation: '"I hate you."' → -0.57."""
     analyzer = load_sentiment()
@@ -31,6 +31,9 @@ def score_quotes(text: str, quote_spans: tuple[QuoteSpan, ...]) -> tuple[float, 
     return tuple(round(score["compound"], SENTIMENT_DIGITS) for score in scores)
 
 
+@stage(
+    requires={"quote_sentiment", "speakers", "addressees", "scenes"}, produces={"scene_sentiment"}
+)
 def scene_sentiments(quotes: tuple[Quote, ...]) -> tuple[SceneSentiment, ...]:
     """Per scene with attributed quotations: each speaker's mean, and each speaker →
     addressee pair's mean (a line to two people counts for both pairs)."""

@@ -26,9 +26,7 @@ from fabula.attribution.scorer import Candidate, TanhScorer
 from fabula.cast.names import Cast
 from fabula.model import Attribution, CharacterId, Mention, Paragraph, QuoteSpan, Scene
 from fabula.segmentation.scenes import scene_positions
-
-REQUIRES = {"speakers", "mentions"}
-PRODUCES = {"addressees"}
+from fabula.stages import stage
 
 # Quotations each side of a line whose speakers are candidates, and how many paragraphs away
 # a speaker still counts as in the conversation.
@@ -180,6 +178,11 @@ class Conversation:
         )
 
 
+@stage(
+    requires={"text", "paragraphs", "quotes", "scenes", "characters", "vocatives", "narrator"}
+    | {"name_mentions", "pronoun_mentions", "speakers"},
+    produces={"addressees"},
+)
 def find_addressees(
     conversation: Conversation,
     attributions: tuple[Attribution, ...],

@@ -8,12 +8,12 @@ threshold: keep lines above 0.8 and about 80 % of them are right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-REQUIRES = {"speakers"}
-PRODUCES = {"confidence"}
+from fabula.model import Attribution
+from fabula.stages import stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,19 @@ class ConfidenceMap:
         if len(raw) != len(calibrated) or not raw or list(raw) != sorted(raw):
             raise ValueError("knots must be paired and in ascending raw order")
         return cls(raw, calibrated)
+
+
+@stage(requires={"speakers"}, produces={"confidence"})
+def calibrate_confidences(
+    attributions: tuple[Attribution, ...], confidence_map: ConfidenceMap | None
+) -> tuple[Attribution, ...]:
+    """Each attribution with its confidence mapped through the calibration (unchanged
+    without one)."""
+    if confidence_map is None:
+        return attributions
+    return tuple(
+        replace(found, confidence=confidence_map.apply(found.confidence)) for found in attributions
+    )
 
 
 def fit_isotonic(confidence: np.ndarray, right: np.ndarray) -> ConfidenceMap:

@@ -30,15 +30,19 @@ from fabula.attribution.turns import (
 )
 from fabula.cast.names import Cast
 from fabula.model import Attribution, Mention, Parse, QuoteSpan, QuoteType, Scene
+from fabula.stages import stage
 
-REQUIRES = {"parse", "quotes", "scenes", "characters", "mentions"}
-PRODUCES = {"speakers"}
 # Confidence is reported to this many decimals.
 CONFIDENCE_DECIMALS = 3
 
 __all__ = ["CandidateSink", "attribute_speakers"]
 
 
+@stage(
+    requires={"parse", "quotes", "scenes", "characters", "vocatives", "narrator"}
+    | {"name_mentions", "pronoun_mentions"},
+    produces={"speakers"},
+)
 def attribute_speakers(
     parse: Parse,
     quote_spans: tuple[QuoteSpan, ...],

@@ -23,9 +23,7 @@ from fabula.model import (
     QuoteSpan,
     Token,
 )
-
-REQUIRES = {"parse", "quotes"}
-PRODUCES = {"characters", "name_mentions"}
+from fabula.stages import stage
 
 PROPER_TAGS = {"NNP", "NNPS"}
 QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "``", "''"}
@@ -84,6 +82,10 @@ class _Occurrence:
     in_quote: bool
 
 
+@stage(
+    requires={"text", "parse", "quotes", "known_cast"},
+    produces={"characters", "name_mentions", "vocatives", "narrator"},
+)
 def find_cast(
     text: str,
     parse: Parse,

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 
 from fabula.model import KnownCharacter, Work
-
-REQUIRES: set[str] = set()
-PRODUCES = {"known_cast"}
+from fabula.stages import stage
 
 # A trailing parenthesised fandom or qualifier: "Spike (Buffy the Vampire Slayer)".
 DISAMBIGUATION = re.compile(r"\s*\([^()]*\)\s*$")
@@ -20,6 +18,7 @@ DISAMBIGUATION = re.compile(r"\s*\([^()]*\)\s*$")
 NOT_CHARACTERS = {"original characters", "original character(s)", "ensemble", "everyone"}
 
 
+@stage(requires={"work"}, produces={"known_cast"})
 def known_cast_from_tags(work: Work | None) -> tuple[KnownCharacter, ...]:
     """One known character per distinct character tag, in the author's order."""
     if work is None:

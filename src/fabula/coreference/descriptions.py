@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fabula.analysis.entities import EntityCategory, EntityKind, EntitySpan
 from fabula.cast.aliases import normalise_name
 from fabula.cast.names import Cast
+from fabula.language.entities import EntityCategory, EntityKind, EntitySpan
 from fabula.model import Mention, MentionKind
-
-REQUIRES = {"entities", "characters", "name_mentions"}
-PRODUCES = {"description_mentions"}
+from fabula.stages import stage
 
 
+@stage(
+    requires={"text", "entities", "characters", "name_mentions"}, produces={"description_mentions"}
+)
 def describe_people(
     text: str, spans: Iterable[EntitySpan], cast: Cast, mentions: Iterable[Mention]
 ) -> tuple[Mention, ...]:

@@ -18,10 +18,8 @@ from fabula.language.lexicon import (
     PLURAL_PRONOUNS,
     SECOND_PERSON,
 )
-from fabula.model import Attribution, CharacterId, Mention, MentionKind, Parse, QuoteSpan
-
-REQUIRES = {"parse", "characters", "name_mentions"}
-PRODUCES = {"pronoun_mentions"}
+from fabula.model import Attribution, CharacterId, Mention, MentionKind, Parse
+from fabula.stages import stage
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A referent not mentioned for this many paragraphs is forgotten.
@@ -31,12 +29,11 @@ MEMORY_PARAGRAPHS = 6
 MEMORY_SENTENCES = 60
 
 
-def resolve_pronouns(
-    text: str,
-    parse: Parse,
-    quote_spans: tuple[QuoteSpan, ...],
-    cast: Cast,
-) -> tuple[Mention, ...]:
+@stage(
+    requires={"parse", "characters", "name_mentions", "narrator"},
+    produces={"pronoun_mentions"},
+)
+def resolve_pronouns(parse: Parse, cast: Cast) -> tuple[Mention, ...]:
     """Link he/she/him/her/his/hers/himself/herself in narration to a character.
 
     >>> # "Mara laughed. She sat down."  ->  She → Mara
@@ -88,6 +85,10 @@ def resolve_pronouns(
     return tuple(mentions)
 
 
+@stage(
+    requires={"parse", "speakers", "addressees", "characters", "name_mentions", "pronoun_mentions"},
+    produces={"quoted_pronoun_mentions"},
+)
 def resolve_quoted_pronouns(
     parse: Parse,
     attributions: tuple[Attribution, ...],

@@ -12,7 +12,6 @@ import pyarrow as pa
 
 from fabula import __version__
 from fabula.model import Story
-from fabula.outputs.json_schema import scene_characters
 
 _STRINGS = pa.list_(pa.string())
 
@@ -166,7 +165,6 @@ def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> 
     for quote in story.quotes:
         if quote.scene is not None:
             scene_quotes[quote.scene] = scene_quotes.get(quote.scene, 0) + 1
-    present = scene_characters(story)
     rows: dict[str, list[dict[str, Any]]] = {
         "works": [
             {
@@ -241,7 +239,7 @@ def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> 
                 "start": s.char_start,
                 "end": s.char_end,
                 "heading": s.heading,
-                "character_ids": present[s.id],
+                "character_ids": list(s.characters),
                 "quotes": scene_quotes.get(s.id, 0),
             }
             for position, s in enumerate(story.scenes)

@@ -23,7 +23,7 @@ from fabula.errors import InputError
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
 from fabula.model import SourceText
-from fabula.nlp import speaker_ranker_folds
+from fabula.models import speaker_ranker_folds
 from fabula.pipeline import analyze, analyze_source
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.settings import Settings

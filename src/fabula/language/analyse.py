@@ -14,15 +14,14 @@ from collections.abc import Callable
 from fabula.model import Paragraph, Parse, QuoteSpan, Sentence, Token
 from fabula.nlp import load_spacy
 from fabula.settings import Settings
-
-REQUIRES = {"paragraphs", "quotes"}
-PRODUCES = {"parse"}
+from fabula.stages import stage
 
 Progress = Callable[[int, int], None]  # (characters parsed, characters in all)
 # How often progress is reported, in characters of text.
 PROGRESS_STEP_CHARS = 20_000
 
 
+@stage(requires={"text", "paragraphs", "quotes"}, produces={"parse"})
 def parse_text(
     text: str,
     paragraphs: tuple[Paragraph, ...],

@@ -7,7 +7,6 @@ JSON file always has everything.
 from __future__ import annotations
 
 from fabula.model import Story
-from fabula.outputs.json_schema import scene_characters
 
 MAX_CAST_LINES = 15
 MAX_SCENE_LINES = 20
@@ -47,7 +46,6 @@ def format_summary(story: Story) -> str:
             lines.append(f"  {'(no speaker)':<{width}}  {unattributed:>5}")
 
     names = {c.id: c.name for c in story.characters}
-    present = scene_characters(story)
     quotes_per_scene: dict[str, int] = {}
     for quote in story.quotes:
         if quote.scene is not None:
@@ -56,9 +54,9 @@ def format_summary(story: Story) -> str:
         lines.append("Scenes:")
     for scene in story.scenes[:MAX_SCENE_LINES]:
         heading = f' "{scene.heading}"' if scene.heading else ""
-        who = ", ".join(names.get(c, c) for c in present[scene.id][:MAX_NAMES_PER_SCENE])
-        if len(present[scene.id]) > MAX_NAMES_PER_SCENE:
-            who += f" and {len(present[scene.id]) - MAX_NAMES_PER_SCENE} more"
+        who = ", ".join(names.get(c, c) for c in scene.characters[:MAX_NAMES_PER_SCENE])
+        if len(scene.characters) > MAX_NAMES_PER_SCENE:
+            who += f" and {len(scene.characters) - MAX_NAMES_PER_SCENE} more"
         quotes = _count(quotes_per_scene.get(scene.id, 0), "quote")
         lines.append(f"  {scene.id}{heading}: {who or 'nobody'} ({quotes})")
     if len(story.scenes) > MAX_SCENE_LINES:

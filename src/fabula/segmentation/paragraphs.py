@@ -6,6 +6,7 @@ import re
 from itertools import pairwise
 
 from fabula.model import Paragraph
+from fabula.stages import stage
 
 __all__ = ["find_paragraphs"]
 
@@ -20,6 +21,7 @@ _LONG_LINE = 100
 _FINISHED_LINE = re.compile(r"""[.!?:;"'”’»)\]…*_~-]$""")
 
 
+@stage(requires={"text"}, produces={"paragraphs"})
 def find_paragraphs(text: str) -> tuple[Paragraph, ...]:
     """Find paragraphs; offsets span from the first to the last non-whitespace character.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fabula.model import Paragraph, QuoteSpan
 from fabula.segmentation.scenes import find_break_paragraphs
+from fabula.stages import stage
 
 __all__ = ["find_quotes"]
 
@@ -57,6 +58,7 @@ class _Span:
     continues_previous_paragraph: bool = False
 
 
+@stage(requires={"text", "paragraphs"}, produces={"quotes"})
 def find_quotes(
     text: str, paragraphs: tuple[Paragraph, ...]
 ) -> tuple[tuple[QuoteSpan, ...], tuple[str, ...]]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from fabula.model import Chapter, Paragraph, Scene, SceneId
+from fabula.stages import stage
 
 __all__ = ["find_break_paragraphs", "find_scenes"]
 
@@ -44,6 +45,7 @@ _QUOTE_MARKS = frozenset("\"'“”‘’«»„")
 _MAX_WIDE_GAP_SHARE = 0.2
 
 
+@stage(requires={"text", "paragraphs", "chapters"}, produces={"scenes"})
 def find_scenes(
     text: str, paragraphs: tuple[Paragraph, ...], chapters: tuple[Chapter, ...] = ()
 ) -> tuple[Scene, ...]:

@@ -29,9 +29,7 @@ import numpy as np
 
 from fabula.language.lexicon import honorifics
 from fabula.model import Parse
-
-REQUIRES = {"parse"}
-PRODUCES = {"entities"}
+from fabula.stages import stage
 
 
 class EntityCategory(StrEnum):
@@ -134,6 +132,7 @@ class EntityTagger:
         }
 
 
+@stage(requires={"parse"}, produces={"entities"})
 def find_entities(parse: Parse, tagger: EntityTagger) -> tuple[EntitySpan, ...]:
     """Every entity mention of the parse, nested ones included, ordered by start and then
     longest first. An empty parse gives ``()``.

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fabula.analysis.entities import (
+from fabula.evaluation.litbank import read_token_tsv
+from fabula.language.analyse import parse_text
+from fabula.language.entities import (
     EXTENTS,
     HEAD_LABELS,
     EntityCategory,
@@ -20,10 +22,8 @@ from fabula.analysis.entities import (
     find_entities,
     spans_for,
 )
-from fabula.evaluation.litbank import read_token_tsv
-from fabula.language.analyse import parse_text
 from fabula.model import Parse, Sentence, Token
-from fabula.nlp import load_entity_tagger
+from fabula.models import load_entity_tagger
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.settings import DEFAULT_SETTINGS

@@ -1,0 +1,132 @@
+"""The only place fabula's own trained models are loaded, as one bundle the stages receive.
+
+Each weights file lives in ``fabula/data``, is read once per process and checked against the
+features the code computes; ``load_models(settings)`` gives the bundle a run uses. (The spaCy
+pipeline and VADER are language resources: ``fabula/nlp.py``.)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from fabula.analysis.events import FEATURE_VERSION, EventTagger
+from fabula.attribution.addressees import FEATURES as ADDRESSEE_FEATURES
+from fabula.attribution.addressees import AddresseeModel
+from fabula.attribution.confidence import ConfidenceMap
+from fabula.attribution.ranker import FEATURES, SpeakerRanker
+from fabula.errors import ConfigError
+from fabula.language.entities import EntityTagger
+from fabula.settings import Settings
+
+SPEAKER_RANKER_FILE = "speaker_ranker.json"
+ADDRESSEE_MODEL_FILE = "addressee_model.json"
+EVENT_TAGGER_FILE = "event_tagger.json"
+ENTITY_TAGGER_FILE = "entity_tagger.json"
+CONFIDENCE_FILE = "confidence_calibration.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """Every trained model one analysis uses; ``None`` where the settings turn one off."""
+
+    speaker_ranker: SpeakerRanker | None
+    addressee_model: AddresseeModel | None
+    entity_tagger: EntityTagger
+    event_tagger: EventTagger
+    confidence_map: ConfidenceMap | None
+
+
+def load_models(settings: Settings) -> Models:
+    """The bundle the settings ask for; each model is read from disk once per process."""
+    return Models(
+        speaker_ranker=(
+            load_speaker_ranker(settings.speaker_ranker) if settings.speaker_ranker else None
+        ),
+        addressee_model=(
+            load_addressee_model(settings.addressee_model) if settings.addressee_model else None
+        ),
+        entity_tagger=load_entity_tagger(settings.entity_tagger),
+        event_tagger=load_event_tagger(),
+        confidence_map=load_confidence_map() if settings.calibrate_confidence else None,
+    )
+
+
+def _shipped_text(name: str) -> str:
+    return resources.files("fabula.data").joinpath(name).read_text("utf-8")
+
+
+@functools.cache
+def _shipped_rankers() -> dict:
+    """The shipped ranker file, read and checked once per process."""
+    shipped = json.loads(_shipped_text(SPEAKER_RANKER_FILE))
+    if tuple(shipped["features"]) != FEATURES:
+        raise ConfigError(f"{SPEAKER_RANKER_FILE} was trained on other features; retrain it")
+    return shipped["models"]
+
+
+@functools.cache
+def load_speaker_ranker(name: str) -> SpeakerRanker:
+    """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
+    models = _shipped_rankers()
+    if name not in models:
+        known = ", ".join(sorted(models))
+        raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
+    return SpeakerRanker.from_json(models[name]["weights"])
+
+
+def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
+    """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
+    models = _shipped_rankers()
+    return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
+
+
+@functools.cache
+def load_addressee_model(name: str) -> AddresseeModel:
+    """Load one of the shipped addressee models by name ("all", "fold0", ...)."""
+    shipped = json.loads(_shipped_text(ADDRESSEE_MODEL_FILE))
+    if tuple(shipped["features"]) != ADDRESSEE_FEATURES:
+        raise ConfigError(f"{ADDRESSEE_MODEL_FILE} was trained on other features; retrain it")
+    models = shipped["models"]
+    if name not in models:
+        known = ", ".join(sorted(models))
+        raise ConfigError(f"no addressee model named {name!r} (known: {known})")
+    return AddresseeModel.from_json(models[name]["weights"])
+
+
+@functools.cache
+def load_event_tagger() -> EventTagger:
+    """The shipped realis-event tagger (trained on all of LitBank's event excerpts)."""
+    shipped = json.loads(_shipped_text(EVENT_TAGGER_FILE))
+    if shipped.get("features") != FEATURE_VERSION:
+        raise ConfigError(f"{EVENT_TAGGER_FILE} was trained on other features; retrain it")
+    return EventTagger.from_json(shipped)
+
+
+@functools.cache
+def load_entity_tagger(path: str | None = None) -> EntityTagger:
+    """The shipped entity tagger (see ``fabula.language.entities``), or the one in the JSON
+    file ``path``; read once per process."""
+    if path is None:
+        text = _shipped_text(ENTITY_TAGGER_FILE)
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot read the entity tagger {path}: {error.strerror}") from error
+    try:
+        return EntityTagger.from_json(json.loads(text))
+    except ValueError as error:
+        raise ConfigError(f"{ENTITY_TAGGER_FILE}: {error}; retrain it") from error
+
+
+@functools.cache
+def load_confidence_map() -> ConfidenceMap:
+    """The shipped map from raw to calibrated speaker confidence."""
+    try:
+        return ConfidenceMap.from_json(json.loads(_shipped_text(CONFIDENCE_FILE)))
+    except (ValueError, KeyError) as error:
+        raise ConfigError(f"{CONFIDENCE_FILE}: {error}; refit it") from error
