@@ -5,13 +5,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 
-from fabula.language.lexicon import PERSONAL_PRONOUN_GENDER
+from fabula.language.lexicon import PERSONAL_PRONOUN_GENDER, SUBJECT_DEPS
 from fabula.model import CharacterId, Parse, Token
 
 # How far after a name (in tokens) a pronoun still counts as referring back to it.
 PRONOUN_WINDOW = 25
 # A name votes only as a subject: after an object the next pronoun is often someone else.
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Pronouns that rarely point away from the last-named person; "her" and "him" are more often
 # someone else ("Ralph kissed her").
 SELF_PRONOUNS = {"he", "she", "his", "himself", "herself", "hers"}

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from fabula.cast.aliases import NameForm, cluster_forms
 from fabula.cast.gender import infer_genders, pronoun_votes
-from fabula.language.lexicon import FIRST_PERSON, SECOND_PERSON, honorifics, speech_verbs
+from fabula.language.lexicon import (
+    FIRST_PERSON,
+    SECOND_PERSON,
+    SUBJECT_DEPS,
+    honorifics,
+    speech_verbs,
+)
 from fabula.model import (
     Character,
     CharacterId,
@@ -24,9 +30,9 @@ from fabula.model import (
     Token,
 )
 from fabula.stages import stage
+from fabula.typography import QUOTE_TOKENS
 
 PROPER_TAGS = {"NNP", "NNPS"}
-QUOTE_MARKS = {'"', "“", "”", "‘", "’", "'", "``", "''"}
 # Connectors allowed inside a multi-word name ("Lady Catherine de Bourgh").
 NAME_CONNECTORS = {
     "de", "van", "von", "der", "den", "ten", "du", "la", "le", "da", "di", "del", "des",
@@ -218,7 +224,7 @@ def _speaking_words(parse: Parse) -> frozenset[str]:
         # a sentence there ('"Shall we?" May asked.').
         and (
             not _sentence_initial(tokens, parse, token)
-            or (token.index > 0 and tokens[token.index - 1].text in QUOTE_MARKS)
+            or (token.index > 0 and tokens[token.index - 1].text in QUOTE_TOKENS)
         )
     )
     return frozenset(word for word, count in counts.items() if count >= MIN_SPEAKING_WORD)
@@ -229,7 +235,7 @@ def _sentence_initial(tokens: tuple[Token, ...], parse: Parse, token: Token) -> 
     index = token.index
     sentence = parse.sentences[token.sentence]
     position = index - 1
-    while position >= sentence.token_start and tokens[position].text in QUOTE_MARKS | {
+    while position >= sentence.token_start and tokens[position].text in QUOTE_TOKENS | {
         "(",
         "—",
         "-",
@@ -298,7 +304,7 @@ def _mistagged_speaker(tokens: tuple[Token, ...], index: int) -> bool:
         and tokens[token.head].text.lower() in speech_verbs()
     ):
         return False
-    if token.dep in ("nsubj", "nsubjpass"):
+    if token.dep in SUBJECT_DEPS:
         return token.pos == "NOUN" or token.tag in PROPER_TAGS
     if token.head == index - 1:
         return token.pos in ("ADV", "NOUN", "ADJ")
@@ -457,7 +463,7 @@ def _person_evidence(parse: Parse, occurrences: list[_Occurrence]) -> dict:
                 stats["vocative"] += 1
             continue
         if (
-            head_token.dep in ("nsubj", "nsubjpass", "dobj") and head.text.lower() in verbs
+            head_token.dep in SUBJECT_DEPS | {"dobj"} and head.text.lower() in verbs
         ) or _mistagged_speaker(tokens, occ.last_token):
             # The speaker, or the one spoken to: "said Mara", '"Well?" asked Osric', "told Theo".
             stats["speaker"] += 1
@@ -477,8 +483,8 @@ def _is_vocative(tokens: tuple[Token, ...], first: int, last: int) -> bool:
     before = tokens[first - 1] if first > 0 else None
     after = tokens[last + 1] if last + 1 < len(tokens) else None
     quote = tokens[first].in_quote
-    before_ok = before is None or before.in_quote != quote or before.text in QUOTE_MARKS
-    after_ok = after is None or after.in_quote != quote or after.text in QUOTE_MARKS
+    before_ok = before is None or before.in_quote != quote or before.text in QUOTE_TOKENS
+    after_ok = after is None or after.in_quote != quote or after.text in QUOTE_TOKENS
     comma_before = before is not None and before.text == ","
     comma_after = after is not None and after.text == ","
     end_after = after is not None and after.text in {"!", "?", ".", ";", ",", "—", "--"}
@@ -497,7 +503,7 @@ def _is_vocative(tokens: tuple[Token, ...], first: int, last: int) -> bool:
 def _names_a_pronoun(tokens: tuple[Token, ...], first: int, quote: int | None) -> bool:
     """'"She asked me to stay," he said. "Edie. Forty years ago..."': a name opening the
     resumed quotation says whom the pronoun before the tag meant; it addresses no one."""
-    if quote is None or quote == 0 or first < 2 or tokens[first - 1].text not in QUOTE_MARKS:
+    if quote is None or quote == 0 or first < 2 or tokens[first - 1].text not in QUOTE_TOKENS:
         return False
     index = first - 2
     while index > max(0, first - TAG_REACH) and tokens[index].in_quote is None:
@@ -569,7 +575,7 @@ def _narrator(
         owner
         for index, owner in by_token.items()
         if tokens[index].in_quote is None
-        and tokens[index].dep in ("nsubj", "nsubjpass")
+        and tokens[index].dep in SUBJECT_DEPS
         and paragraph_of[index] in narrating
     }
     vocative_votes: Counter[CharacterId] = Counter()

@@ -17,11 +17,11 @@ from fabula.language.lexicon import (
     PERSONAL_PRONOUN_GENDER,
     PLURAL_PRONOUNS,
     SECOND_PERSON,
+    SUBJECT_DEPS,
 )
 from fabula.model import Attribution, CharacterId, Mention, MentionKind, Parse
 from fabula.stages import stage
 
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A referent not mentioned for this many paragraphs is forgotten.
 MEMORY_PARAGRAPHS = 6
 # ... unless they were mentioned within this many sentences: a text laid out one sentence per

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from fabula.errors import InputError
 from fabula.model import KnownCharacter, Paragraph, QuoteSpan, QuoteType
+from fabula.typography import CLOSING_QUOTES, OPENING_QUOTES
 
 _INDEX_FILE = "PDNC-Novel-Index.csv"
 _GENDER_PRONOUNS = {"M": "he", "F": "she"}
-_OPENING_MARKS = "\"“‘'«"
-_CLOSING_MARKS = "\"”’'»"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +110,9 @@ def gold_quote_spans(novel: GoldNovel, paragraphs: tuple[Paragraph, ...]) -> tup
         for start, end in sorted(quote.spans):
             if end <= start or (found and start < found[-1].char_end):
                 continue
-            if start > 0 and text[start - 1] in _OPENING_MARKS:
+            if start > 0 and text[start - 1] in OPENING_QUOTES:
                 start -= 1
-            if end < len(text) and text[end] in _CLOSING_MARKS:
+            if end < len(text) and text[end] in CLOSING_QUOTES:
                 end += 1
             found.append(
                 QuoteSpan(

@@ -30,6 +30,7 @@ from fabula.model import CharacterId, Mention, MentionKind, Profile, Quote, Quot
 from fabula.nlp import lemma_of
 from fabula.segmentation.windows import find_windows
 from fabula.settings import DEFAULT_SETTINGS, Settings
+from fabula.typography import CLOSING_QUOTES, DASHES, OPENING_QUOTES
 
 __all__ = ["ENTITIES_COLUMNS", "QUOTES_COLUMNS", "TOKENS_COLUMNS", "write_booknlp"]
 
@@ -75,8 +76,6 @@ GENDER_CATEGORIES = {"he": "he/him/his", "she": "she/her", "they": "they/them/th
 NO_TOKEN = -1
 # Removed from the ends of a quotation's text: the marks that open and close it (a dash opens
 # speech in dash-dialogue texts).
-OPENING_MARKS = frozenset("\"'“‘«‹„‚—–")
-CLOSING_MARKS = frozenset("\"'”’»›")
 # A word never holds a tab or a line break once written, or the row would break; BookNLP writes
 # a space as S, a line break as N and a tab as T.
 WORD_WHITESPACE = str.maketrans(
@@ -317,9 +316,9 @@ def _phrase(story: Story, mention: Mention) -> str:
 
 def _strip_marks(quotation: str) -> str:
     """``"Wait, for\\nme,"`` -> ``Wait, for me,``: one mark off each end, whitespace collapsed."""
-    if quotation[:1] in OPENING_MARKS:
+    if quotation[:1] in OPENING_QUOTES | DASHES:
         quotation = quotation[1:]
-    if quotation[-1:] in CLOSING_MARKS:
+    if quotation[-1:] in CLOSING_QUOTES:
         quotation = quotation[:-1]
     return " ".join(quotation.split())
 

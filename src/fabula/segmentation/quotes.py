@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fabula.model import Paragraph, QuoteSpan
 from fabula.segmentation.scenes import find_break_paragraphs
 from fabula.stages import stage
+from fabula.typography import DASHES, DOUBLE_QUOTES
 
 __all__ = ["find_quotes"]
 
@@ -40,8 +41,6 @@ _ELISION = re.compile(
 # A tag between two parts of one quotation ('"Wait," she said, "for me."') is short; longer
 # narration usually holds action, and PDNC then often starts a new quotation.
 _MAX_TAG_CHARS = 80
-_DASHES = "—–"
-_DOUBLE_MARKS = frozenset('"“”')
 # Punctuation that ends a stretch of speech or narration before a dialogue dash.
 _DASH_PUNCTUATION = frozenset(",.!?;:…")
 # Fewer paragraphs opening with a dash than this are not a dialogue convention.
@@ -99,8 +98,8 @@ def _uses_dash_dialogue(text: str, paragraphs: list[Paragraph]) -> bool:
     """Dialogue opened by a dash ("— Where to? — asked Mara."), the convention of many
     European languages and their translations, when more paragraphs open with a dash than
     hold a double quotation mark."""
-    dashed = sum(1 for p in paragraphs if text[p.char_start] in _DASHES)
-    quoted = sum(1 for p in paragraphs if _DOUBLE_MARKS & set(text[p.char_start : p.char_end]))
+    dashed = sum(1 for p in paragraphs if text[p.char_start] in DASHES)
+    quoted = sum(1 for p in paragraphs if DOUBLE_QUOTES & set(text[p.char_start : p.char_end]))
     return dashed >= _MIN_DASH_PARAGRAPHS and dashed > quoted
 
 
@@ -112,12 +111,12 @@ def _scan_dash_paragraph(text: str, paragraph: Paragraph) -> list[_Span]:
     after punctuation reopens speech ("asked Mara. — It is late.").
     """
     start, end = paragraph.char_start, paragraph.char_end
-    if text[start] not in _DASHES:
+    if text[start] not in DASHES:
         return []
     spans: list[_Span] = []
     speech_start: int | None = start
     for i in range(start + 1, end):
-        if text[i] not in _DASHES:
+        if text[i] not in DASHES:
             continue
         before = text[start:i].rstrip()[-1:]
         after = text[i + 1 : end].lstrip()[:1]

@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from fabula.model import Chapter, Paragraph, Scene, SceneId
 from fabula.stages import stage
+from fabula.typography import QUOTE_MARKS
 
 __all__ = ["find_break_paragraphs", "find_scenes"]
 
@@ -40,7 +41,6 @@ _MAX_TITLE_WORDS = 10
 # Ornaments that separate scenes: "* * *", "~~~", "---", "#", "§", "•••", "oOo", "xXx".
 _BREAK_MARKS = frozenset("*#~-_=+.·•‧∙◦°§¶†‡⁂※—–<>/\\|^:…")
 _LETTER_ORNAMENT = re.compile(r"[oO0]{3,}|[xX]{3,}|[oO0xX]*")
-_QUOTE_MARKS = frozenset("\"'“”‘’«»„")
 # Wider gaps than usual mark a scene only where they are the exception.
 _MAX_WIDE_GAP_SHARE = 0.2
 
@@ -144,7 +144,7 @@ def _classify_breaks(text: str, paragraphs: tuple[Paragraph, ...]) -> dict[int, 
 
 def _is_ornament(flat: str) -> bool:
     marks = flat.replace(" ", "")
-    if _QUOTE_MARKS.intersection(marks):
+    if QUOTE_MARKS.intersection(marks):
         return False
     symbols = "".join(ch for ch in marks if ch not in "oO0xX")
     if not all(ch in _BREAK_MARKS or unicodedata.category(ch).startswith("S") for ch in symbols):
@@ -168,7 +168,7 @@ def _is_title(raw: str) -> bool:
     words = raw.split()
     if "\n" in raw or len(raw) > _MAX_TITLE_CHARS or len(words) > _MAX_TITLE_WORDS:
         return False
-    if raw[0] in _QUOTE_MARKS:
+    if raw[0] in QUOTE_MARKS:
         return False
     if raw.isupper():
         return True
