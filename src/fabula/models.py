@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 
 from fabula.analysis.events import FEATURE_VERSION, EventTagger
-from fabula.attribution.addressees import FEATURES as ADDRESSEE_FEATURES
 from fabula.attribution.addressees import AddresseeModel
 from fabula.attribution.confidence import ConfidenceMap
+from fabula.attribution.conversation import FEATURES as ADDRESSEE_FEATURES
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 from fabula.language.entities import EntityTagger

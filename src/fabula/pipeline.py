@@ -19,8 +19,9 @@ from fabula.analysis.events import tag_events
 from fabula.analysis.presence import scene_presence
 from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
-from fabula.attribution.addressees import Conversation, find_addressees
+from fabula.attribution.addressees import find_addressees
 from fabula.attribution.confidence import calibrate_confidences
+from fabula.attribution.conversation import Conversation
 from fabula.attribution.scorer import Candidate
 from fabula.attribution.speakers import attribute_speakers
 from fabula.cast.merge import merge_window_casts

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import pytest
 
 import fabula
-from fabula.attribution.addressees import AddresseeModel, Conversation, find_addressees
+from fabula.attribution.addressees import AddresseeModel, find_addressees
+from fabula.attribution.conversation import Conversation
 from fabula.cast.names import Cast
 from fabula.model import (
     Attribution,

@@ -11,7 +11,7 @@ import pytest
 
 import fabula
 from fabula.cast.aliases import Cluster, NameForm, cluster_forms
-from fabula.cast.names import _name_part
+from fabula.cast.occurrences import name_part
 from fabula.cast.tags import known_cast_from_tags
 from fabula.model import Character, CharacterId, KnownCharacter, Story, Work
 
@@ -128,9 +128,9 @@ def test_a_word_only_ever_opening_a_sentence_is_not_a_name() -> None:
 
 
 def test_a_token_running_into_punctuation_keeps_only_its_name() -> None:
-    assert _name_part('Pellow.--"Yes') == "Pellow"
-    assert _name_part("O'Hara") == "O'Hara"
-    assert _name_part("Grant-Menzies") == "Grant-Menzies"
+    assert name_part('Pellow.--"Yes') == "Pellow"
+    assert name_part("O'Hara") == "O'Hara"
+    assert name_part("Grant-Menzies") == "Grant-Menzies"
 
 
 # -- end to end ----------------------------------------------------------------------------------
