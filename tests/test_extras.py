@@ -164,6 +164,7 @@ for args in json.loads(sys.argv[2]):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_the_core_install_analyzes_into_json_and_booknlp(tmp_path: Path, story_file: Path) -> None:
     """The real pipeline and exports, with none of the extras' packages importable."""
     absent = set(EVERY_EXTRA_PACKAGE) - _brought_by_the_core()
