@@ -54,15 +54,15 @@ def main(argv: list[str]) -> int:
 
 def install() -> None:
     """Create .venv with this interpreter; install the lock and the project, unless up to date."""
-    python = interpreter(VENV)
-    if not python.exists():
+    fresh = not interpreter(VENV).exists()
+    if fresh:
         make_venv(VENV)
     lock_hash, project_hash = digest(LOCK), digest(PYPROJECT)
     installed = MARKER.read_text().split() if MARKER.exists() else []
     if installed == [lock_hash, project_hash] and Path(tool("fabula")).exists():
         return
     if installed[:1] != [lock_hash]:
-        say("installing the locked dependencies into .venv (first run: a minute or two)")
+        say(f"installing {LOCK.name} into .venv" + (" (a minute or two)" if fresh else ""))
         pip(VENV, "install", "--require-hashes", "-r", str(LOCK))
         remove_unlocked()
     # The build backend (setuptools) is in the lock, so the project builds offline.
