@@ -1,4 +1,5 @@
-"""Shared fixtures: paths, a hand-built story, and a model-free stand-in for the pipeline."""
+"""Shared fixtures: paths, the example story analysed once, a hand-built story, and a
+model-free stand-in for the pipeline."""
 
 from __future__ import annotations
 
@@ -29,9 +30,11 @@ from fabula.model import (
     SourceText,
     Story,
 )
+from fabula.reading import read_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PDNC_DIR = REPO_ROOT.parent / "shared" / "data" / "pdnc"
+EXAMPLE_PATH = REPO_ROOT / "examples" / "the_lighthouse_keepers.txt"
 
 # Written for these tests. Two scenes; Odile's second line is interrupted by a tag.
 SAMPLE_TEXT = """\
@@ -59,6 +62,12 @@ def pdnc_dir() -> Path:
     if not (PDNC_DIR / "data").is_dir():
         pytest.skip("PDNC corpus not found at ../shared/data/pdnc (present in CI)")
     return PDNC_DIR
+
+
+@pytest.fixture(scope="session")
+def example_story() -> Story:
+    """The bundled example, analysed once per test run for every test that reads it."""
+    return pipeline.analyze_source(read_path(EXAMPLE_PATH))
 
 
 def find_span(text: str, needle: str, context: str | None = None) -> tuple[int, int]:

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from fabula import pipeline
 from fabula.model import Character, CharacterId, Story
-from fabula.reading import read_path
 
 pytestmark = pytest.mark.model
 
@@ -29,9 +27,10 @@ GOLD = json.loads(GOLD_PATH.read_text(encoding="utf-8"))
 GOLD_CAST_NAMES = [member["name"] for member in GOLD["cast"]]
 
 
-@pytest.fixture(scope="module")
-def story() -> Story:
-    return pipeline.analyze_source(read_path(STORY_PATH))
+@pytest.fixture
+def story(example_story: Story) -> Story:
+    """The example as analysed once for the whole test run (conftest.py)."""
+    return example_story
 
 
 def _key(name: str) -> str:

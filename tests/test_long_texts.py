@@ -8,25 +8,26 @@ import tracemalloc
 import pytest
 
 from fabula import pipeline
+from fabula.model import Story
 from fabula.nlp import load_spacy
 from fabula.reading import read_path
 from fabula.settings import DEFAULT_SETTINGS
 from test_example_story import GOLD, GOLD_CAST_NAMES, STORY_PATH, gold_name_of
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 
 def _windows_of(chars: int):
     return dataclasses.replace(DEFAULT_SETTINGS, window_chars=chars)
 
 
-def test_the_example_in_two_windows_keeps_its_cast_and_speakers() -> None:
+def test_the_example_in_two_windows_keeps_its_cast_and_speakers(example_story: Story) -> None:
     source = read_path(STORY_PATH)
     assert len(source.text) > 8_000  # so the story is cut in two
     story = pipeline.analyze_source(source, settings=_windows_of(8_000))
     assert sorted(gold_name_of(c) for c in story.characters) == sorted(GOLD_CAST_NAMES)
     assert [(q.char_start, q.char_end) for q in story.quotes] == [
-        (q.char_start, q.char_end) for q in pipeline.analyze_source(source).quotes
+        (q.char_start, q.char_end) for q in example_story.quotes
     ]
     speakers = [gold_name_of(story.character(q.speaker)) for q in story.quotes]
     assert speakers == [q["speaker"] for q in GOLD["quotes"]]

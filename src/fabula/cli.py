@@ -21,8 +21,9 @@ from typing import Any, TextIO
 import click
 
 from fabula import __version__, pipeline, reading
-from fabula.errors import ConfigError, FabulaError, InputError, StageError
+from fabula.errors import ConfigError, FabulaError, InputError, MissingExtraError, StageError
 from fabula.evaluation.command import eval_command
+from fabula.extras import require
 from fabula.language.analyse import Progress
 from fabula.model import SCHEMA, KnownCharacter, SourceText, Story
 from fabula.outputs import booknlp
@@ -32,6 +33,7 @@ EXIT_INTERNAL = 1
 EXIT_INPUT = 3
 EXIT_CONFIG = 4
 EXIT_STAGE = 5
+EXIT_MISSING_EXTRA = 6
 STDIN = "-"
 GENDERS = ("he", "she", "they")
 CAST_KEYS = frozenset({"name", "aliases", "gender", "is_narrator"})
@@ -47,6 +49,7 @@ Exit codes:
   3  input error (missing, empty, binary or undecodable input)
   4  configuration error (bad --cast file, unwritable output directory)
   5  a pipeline stage failed on this input
+  6  an optional extra the command needs is not installed (the message names it)
 """
 
 
@@ -58,6 +61,8 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_CONFIG
     if isinstance(error, StageError):
         return EXIT_STAGE
+    if isinstance(error, MissingExtraError):
+        return EXIT_MISSING_EXTRA
     return EXIT_INTERNAL
 
 
@@ -129,7 +134,9 @@ def main() -> None:
     " .entities, .quotes and .book, for scripts written for BookNLP (see the README).",
 )
 @click.option(
-    "--html", is_flag=True, help="Also write OUTDIR/<stem>.html, the story's report page."
+    "--html",
+    is_flag=True,
+    help="Also write OUTDIR/<stem>.html, the story's report page (needs fabula[report]).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
@@ -148,6 +155,8 @@ def analyze(
     A failing input is reported on one line and skipped; the others are still written, and the
     exit code is that of the first failure.
     """
+    if html:
+        require("report", "fabula analyze --html")
     stems = [output_stem(name) for name in inputs]
     duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
     if duplicates:
@@ -200,7 +209,10 @@ def report_command(
     ctx: click.Context, stories: tuple[str, ...], outdir: Path | None, quiet: bool
 ) -> None:
     """Write each STORY.json (from ``fabula analyze``) as <stem>.html: one page that opens
-    offline in any browser, with the coloured dialogue, the cast, the network and the arcs."""
+    offline in any browser, with the coloured dialogue, the cast, the network and the arcs.
+
+    Needs the report extra: pip install 'fabula[report]'."""
+    require("report", "fabula report")
     from fabula.outputs.report import load_story_json
 
     if outdir is not None:
@@ -278,7 +290,10 @@ def corpus_command(
     Works already in OUTDIR are skipped, so a run that was stopped resumes where it was. A
     work that fails is recorded in the errors table and the run goes on; the exit code is 0
     once every work is either done or recorded. Query the tables with fabula query.
+
+    Needs the corpus extra: pip install 'fabula[corpus]'.
     """
+    require("corpus", "fabula corpus")
     from fabula.corpus.inputs import list_works
     from fabula.corpus.run import run_corpus
 
@@ -358,7 +373,10 @@ def corpus_progress(total: int, *, show: bool, quiet: bool) -> Iterator:
 )
 def query_command(outdir: Path, sql: str, output_format: str) -> None:
     """Run SQL (DuckDB's dialect) over the tables of a corpus made by fabula corpus: works,
-    characters, quotes, mentions, scenes, interactions and errors."""
+    characters, quotes, mentions, scenes, interactions and errors.
+
+    Needs the corpus extra: pip install 'fabula[corpus]'."""
+    require("corpus", "fabula query")
     from fabula.corpus.query import run_query
 
     columns, rows = run_query(outdir, sql)

@@ -3,7 +3,8 @@
 FabulaError
  ├── InputError      the input cannot be read as a story (missing, empty, binary, undecodable)
  ├── ConfigError     a bad option or cast file
- └── StageError      a pipeline stage failed; carries the stage name
+ ├── StageError      a pipeline stage failed; carries the stage name
+ └── MissingExtraError  a command needs an optional extra that is not installed
 """
 
 from __future__ import annotations
@@ -29,3 +30,15 @@ class StageError(FabulaError):
         super().__init__(f"{stage}: {message}{where}")
         self.stage = stage
         self.paragraph_index = paragraph_index
+
+
+class MissingExtraError(FabulaError):
+    """A command needs packages of an optional extra that is not installed."""
+
+    def __init__(self, extra: str, command: str, missing: list[str]) -> None:
+        super().__init__(
+            f"'{command}' needs the {extra} extra (missing {', '.join(missing)}):"
+            f" pip install 'fabula[{extra}]'"
+        )
+        self.extra = extra
+        self.missing = tuple(missing)

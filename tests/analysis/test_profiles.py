@@ -49,8 +49,8 @@ def test_who_hugs_is_the_agent_and_who_is_hugged_the_patient() -> None:
     assert mara.first_mention == 0 and mara.last_mention >= HUG.index("Mara said")
 
 
-def test_the_example_story_profiles() -> None:
-    story = pipeline.analyze_source(read_path(EXAMPLE))
+def test_the_example_story_profiles(example_story: Story) -> None:
+    story = example_story
     assert "shake" in _words(_profile(story, "Nell").agent)  # "Nell shook Billie's hand"
     assert "hand" in _words(_profile(story, "Billie").possessions)
     toby = _profile(story, "Toby")

@@ -33,6 +33,7 @@ def _sources(outdir: Path) -> list[str]:
     return [row[0] for row in rows]
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_and_counts_every_work_once(tmp_path: Path) -> None:
     names = generate_corpus(tmp_path / "in", 14)
     outdir = tmp_path / "out"
@@ -62,6 +63,7 @@ def test_a_killed_run_resumes_and_counts_every_work_once(tmp_path: Path) -> None
     assert not any((outdir / ".staging").iterdir())
 
 
+@pytest.mark.slow
 def test_tables_hold_the_story(tmp_path: Path) -> None:
     generate_corpus(tmp_path / "in", 3)
     outdir = tmp_path / "out"
@@ -92,6 +94,7 @@ def test_tables_hold_the_story(tmp_path: Path) -> None:
     assert rows[0][0] > 0
 
 
+@pytest.mark.slow
 def test_failures_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     generate_corpus(corpus, 2)
@@ -148,6 +151,7 @@ def test_what_is_not_a_corpus_is_one_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 3 and "not a corpus folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_query_formats_and_bad_sql(tmp_path: Path) -> None:
     generate_corpus(tmp_path / "in", 2)
     run_corpus(list_works(tmp_path / "in"), tmp_path / "out", workers=1)
@@ -167,6 +171,7 @@ def test_query_formats_and_bad_sql(tmp_path: Path) -> None:
     assert empty.exit_code == 0 and "0" in empty.output.splitlines()[2]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux CPU affinity")
 def test_the_default_is_one_worker_per_cpu(tmp_path: Path) -> None:
     generate_corpus(tmp_path / "in", 1)

@@ -12,7 +12,7 @@ from fabula.corpus.inputs import list_works
 from fabula.corpus.run import run_corpus
 from fabula.corpus.tables import WORK_TABLES
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]
 distributed = pytest.importorskip("distributed")
 
 # Timing columns differ from run to run by nature.

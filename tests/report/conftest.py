@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from fabula import pipeline
-from fabula.reading import read_path
+from fabula.model import Story
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO_ROOT / "examples" / "the_lighthouse_keepers.txt"
 HOSTILE_TEXT = """\
 <script>window.pwned = "text"; alert("text")</script>
 
@@ -25,8 +21,9 @@ HOSTILE_NAME = '</script><script>window.pwned = "name"</script><b onmouseover=al
 
 
 @pytest.fixture(scope="session")
-def example_data() -> dict:
-    return pipeline.analyze_source(read_path(EXAMPLE)).to_dict()
+def example_data(example_story: Story) -> dict:
+    """The example's JSON data, from the one analysis of it the test run makes."""
+    return example_story.to_dict()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 
 from fabula.outputs.report import render_report
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api")

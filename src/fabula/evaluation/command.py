@@ -22,6 +22,7 @@ import click
 from fabula.errors import InputError
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
+from fabula.extras import require
 from fabula.model import SourceText
 from fabula.models import speaker_ranker_folds
 from fabula.pipeline import analyze, analyze_source
@@ -151,7 +152,8 @@ def litbank_coref_command(corpus_dir: Path, jobs: int, entity_folds: Path | None
     MUC, B³, CEAF-e and their CoNLL average, over all excerpts together.
 
     The shipped entity tagger learnt from these excerpts: only with --entity-folds are the
-    scores held out."""
+    scores held out. Needs the eval extra: pip install 'fabula[eval]'."""
+    require("eval", "fabula eval litbank-coref")
     from fabula.evaluation.litbank_coref import read_coref_excerpts, score_clusters
 
     excerpts = read_coref_excerpts(corpus_dir)
