@@ -1,7 +1,8 @@
 """Turn bytes or a file into a ``SourceText``: plain text, HTML, Markdown or EPUB.
 
-Plain text must stay faithful to the source, so reading only removes a byte-order mark and
-turns CRLF / lone CR into LF; quote marks and everything else are left for later stages. HTML
+Plain text must stay faithful to the source, so reading only finds the encoding, removes a
+byte-order mark, turns CRLF / lone CR into LF and repairs mojibake, noting what it changed
+(``decoding.py``); quote marks and everything else are left for later stages. HTML
 (an archive's download page or any page), Markdown and EPUB are reduced to plain paragraphs,
 with the work's metadata and chapters beside them. The format is told by the file's extension
 and, for HTML and EPUB, by its content too.
@@ -14,6 +15,7 @@ from pathlib import Path, PurePath
 
 from fabula.errors import InputError
 from fabula.model import Chapter, SourceText, Work
+from fabula.reading.decoding import decode, repair_mojibake
 from fabula.reading.epub import read_epub
 from fabula.reading.html import ExtractedWork, extract_html, looks_like_html, markdown_to_text
 
@@ -38,23 +40,12 @@ _BINARY_MAGIC = (
     b"\xd0\xcf\x11\xe0",  # old MS Office
     b"SQLite format 3\x00",
 )
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 _SNIFF_CHARS = 8192
 _ZIP_MAGIC = b"PK\x03\x04"
 _EPUB_MIMETYPE = b"application/epub+zip"
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PARAGRAPH_SEPARATOR = "\n\n"
-# Prose has almost no C0 control characters; binary data decoded as cp1252/latin-1 has about
-# 10%. C1 controls are not counted: latin-1 turns stray cp1252 bytes into them.
-_MAX_CONTROL_SHARE = 0.05
-_CONTROLS = frozenset(chr(code) for code in range(32)) - frozenset("\t\n\r\f\v\x1b")
 
 
 def read_path(path: str | Path) -> SourceText:
@@ -80,7 +71,7 @@ def read_path(path: str | Path) -> SourceText:
 
 
 def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
-    """Decode story bytes: UTF-8 (BOM optional), UTF-16/32 with a BOM, else cp1252 or latin-1.
+    """Decode story bytes (see ``decoding.py``) and reduce markup to plain paragraphs.
 
     A fallback decoding is recorded in ``notes``, e.g. ``b"Zo\\xeb"`` → ``"Zoë"`` with the note
     "decoded as cp1252: the file is not valid UTF-8". ``"a\\r\\nb\\rc"`` becomes ``"a\\nb\\nc"``.
@@ -93,10 +84,8 @@ def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
         return _from_epub(data, name)
     if data.startswith(_BINARY_MAGIC):
         raise InputError(f"{name} looks like a binary file, not text")
-    text, encoding, notes = _decode(data, name)
-    if _looks_binary(text[:_SNIFF_CHARS]):
-        raise InputError(f"{name} looks like a binary file, not text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    decoded = decode(data, name)
+    text, encoding, notes = decoded.text, decoded.encoding, decoded.notes
     if not text.strip():
         raise InputError(f"{name} is empty")
     if suffix in MARKDOWN_SUFFIXES:
@@ -119,10 +108,14 @@ def _from_epub(data: bytes, name: str) -> SourceText:
     book = read_epub(data, name=name)
     parts: list[str] = []
     chapters: list[Chapter] = []
+    notes: list[str] = []
     tagged = Work()
     offset = 0
     for document in book.documents:
-        extracted = extract_html(document.markup)
+        markup, repaired = repair_mojibake(document.markup)
+        if repaired:
+            notes.append(f"{document.href}: {repaired}")
+        extracted = extract_html(markup)
         if not extracted.text.strip():
             continue
         if parts:
@@ -146,37 +139,7 @@ def _from_epub(data: bytes, name: str) -> SourceText:
         additional_tags=tagged.additional_tags or metadata.subjects,
         chapters=tuple(chapters),
     )
-    return SourceText(PARAGRAPH_SEPARATOR.join(parts), work=work)
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
-    utf8 = "utf-8"
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            if codec == "utf-8-sig":
-                data, utf8 = data[len(bom) :], codec
-                break
-            try:
-                return data.decode(codec), codec, ()
-            except UnicodeDecodeError:
-                raise InputError(f"{name} starts with a {codec} mark but is not {codec}") from None
-    try:
-        return data.decode("utf-8"), utf8, ()
-    except UnicodeDecodeError:
-        pass
-    try:
-        text, encoding = data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so it always succeeds.
-        text, encoding = data.decode("latin-1"), "latin-1"
-    return text, encoding, (f"decoded as {encoding}: the file is not valid UTF-8",)
-
-
-def _looks_binary(sample: str) -> bool:
-    if "\x00" in sample:
-        return True
-    controls = sum(1 for ch in sample if ch in _CONTROLS)
-    return controls > _MAX_CONTROL_SHARE * len(sample)
+    return SourceText(PARAGRAPH_SEPARATOR.join(parts), notes=tuple(notes), work=work)
 
 
 def _one_line(message: str) -> str:
