@@ -17,7 +17,8 @@ from fabula.errors import InputError
 from fabula.model import Chapter, SourceText, Work
 from fabula.reading.decoding import decode, repair_mojibake
 from fabula.reading.epub import read_epub
-from fabula.reading.html import ExtractedWork, extract_html, looks_like_html, markdown_to_text
+from fabula.reading.html import ExtractedWork, extract_html, looks_like_html
+from fabula.reading.markdown import markdown_to_text
 
 __all__ = ["read_bytes", "read_path"]
 

@@ -1,10 +1,11 @@
-"""Turn an HTML or Markdown story into plain text, chapter spans and archive metadata.
+"""Fabula's own HTML reader: markup to plain paragraphs, chapter spans and archive metadata.
 
 Fabula's stages read plain text with paragraphs separated by one blank line, so markup is
-reduced to exactly that: block tags end paragraphs, ``<hr>`` and Markdown rules become a
-"* * *" paragraph the scene detector recognises, and chapter headings stay in the text as their
-own paragraphs. Only the standard library's ``HTMLParser`` is used; nothing is ever fetched and
-scripts, styles and embedded objects are dropped unread.
+reduced to exactly that: block tags end paragraphs, ``<hr>`` becomes a "* * *" paragraph the
+scene detector recognises, and chapter headings stay in the text as their own paragraphs. It
+reads archive downloads (their work metadata, tags and chapters), any other page whole, EPUB
+chapter documents, and Markdown rendered to HTML. Only the standard library's ``HTMLParser`` is
+used; nothing is ever fetched and scripts, styles and embedded objects are dropped unread.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from html.parser import HTMLParser
 from fabula.model import Chapter, Work
 
 __all__ = [
+    "SCENE_BREAK",
     "ExtractedWork",
     "extract_html",
     "looks_like_html",
-    "markdown_to_text",
 ]
 
 SCENE_BREAK = "* * *"
@@ -398,149 +399,3 @@ def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> Extract
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-# ---------------------------------------------------------------------------------------------
-# Markdown
-
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
-_QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
-_ESCAPED = re.compile("[\ue000-\ue07f]")
-_ESCAPE_BASE = 0xE000  # escaped punctuation hides in the private-use area while markers go
-_INLINE = (
-    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images
-    (re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # links
-    (re.compile(r"`([^`]+)`"), r"\1"),
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), r"\1"),
-    # "_" only as a marker at word edges, so snake_case and "_" in names survive.
-    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
-)
-_MARKDOWN_CHAPTER_LEVEL = 3
-
-
-def markdown_to_text(source: str) -> ExtractedWork:
-    """Plain text and chapters of a Markdown story: markers go, words and quote marks stay.
-
-    "# Chapter 3" stays as a heading paragraph and opens a chapter; "---", "***" and "* * *"
-    become "* * *" paragraphs; ``[text](url)`` keeps its text; images and comments go.
-    A line opening with "—" is dialogue, not a list item.
-    """
-    source = _COMMENT.sub("", source.replace("\r\n", "\n").replace("\r", "\n"))
-    work, source = _front_matter(source)
-    paragraphs: list[tuple[str, bool]] = []
-    lines: list[str] = []
-
-    def end_paragraph() -> None:
-        text = _collapse(_inline(" ".join(lines)))
-        if text:
-            paragraphs.append((text, False))
-        lines.clear()
-
-    for line in source.split("\n"):
-        heading = _ATX_HEADING.match(line)
-        if not line.strip():
-            end_paragraph()
-        elif _RULE.match(line):
-            end_paragraph()
-            paragraphs.append((SCENE_BREAK, False))
-        elif heading:
-            end_paragraph()
-            text = _collapse(_inline(heading.group(2) or ""))
-            if text:
-                paragraphs.append((text, len(heading.group(1)) <= _MARKDOWN_CHAPTER_LEVEL))
-        elif _REFERENCE_DEFINITION.match(line):
-            continue
-        elif _LIST_ITEM.match(line):
-            end_paragraph()
-            lines.append(_LIST_ITEM.sub("", line))
-        else:
-            lines.append(_QUOTE_MARKER.sub("", line))
-    end_paragraph()
-    return _assemble(paragraphs, work)
-
-
-# Front-matter keys (YAML-style, as Pandoc and static-site exports write them) → Work fields.
-_FRONT_MATTER_FIELDS = {
-    "title": "title",
-    "author": "authors",
-    "authors": "authors",
-    "fandom": "fandoms",
-    "fandoms": "fandoms",
-    "relationship": "relationships",
-    "relationships": "relationships",
-    "pairing": "relationships",
-    "pairings": "relationships",
-    "character": "characters",
-    "characters": "characters",
-    "tags": "additional_tags",
-    "additional_tags": "additional_tags",
-    "rating": "rating",
-    "language": "language",
-    "lang": "language",
-}
-_MAX_FRONT_MATTER_LINES = 200
-
-
-def _front_matter(source: str) -> tuple[Work, str]:
-    """A "---" block opening a Markdown file: simple ``key: value``, ``key: [a, b]`` and
-    ``- item`` lists fill the work's metadata; the block is not story text. Anything else in
-    it is ignored (fabula reads no full YAML: nothing there is executed or expanded)."""
-    lines = source.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return Work(), source
-    closing = next(
-        (
-            i
-            for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], 1)
-            if line.strip() in {"---", "..."}
-        ),
-        None,
-    )
-    if closing is None:
-        return Work(), source
-    found: dict[str, list[str]] = {}
-    key: str | None = None
-    for line in lines[1:closing]:
-        item = re.match(r"\s*-\s+(.*)", line)
-        pair = re.match(r"([A-Za-z_]+)\s*:\s*(.*)", line)
-        if item and key is not None:
-            found.setdefault(key, []).append(_unquote(item.group(1)))
-        elif pair:
-            key = _FRONT_MATTER_FIELDS.get(pair.group(1).lower())
-            value = pair.group(2).strip()
-            if key is None or not value:
-                continue
-            if value.startswith("[") and value.endswith("]"):
-                found[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
-            else:
-                found[key] = [_unquote(value)]
-    single = {"title", "rating", "language"}
-    work = Work(
-        **{
-            field: (values[0] if field in single else tuple(values))
-            for field, values in found.items()
-            if values
-        }
-    )
-    return work, "\n".join(lines[closing + 1 :])
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
-    return value.strip()
-
-
-def _inline(text: str) -> str:
-    text = _ESCAPE.sub(lambda match: chr(_ESCAPE_BASE + ord(match.group(1))), text)
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
-    return _ESCAPED.sub(lambda match: chr(ord(match.group()) - _ESCAPE_BASE), text)
