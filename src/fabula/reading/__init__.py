@@ -19,6 +19,7 @@ from fabula.reading.decoding import decode, repair_mojibake
 from fabula.reading.epub import read_epub
 from fabula.reading.html import ExtractedWork, extract_html, looks_like_html
 from fabula.reading.markdown import markdown_to_text
+from fabula.reading.webpage import read_web_page
 
 __all__ = ["read_bytes", "read_path"]
 
@@ -92,7 +93,7 @@ def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
     if suffix in MARKDOWN_SUFFIXES:
         return _from_markup(markdown_to_text(text), name, encoding, notes)
     if suffix in HTML_SUFFIXES or looks_like_html(text):
-        return _from_markup(extract_html(text), name, encoding, notes)
+        return _from_markup(read_web_page(text), name, encoding, notes)
     return SourceText(text=text, encoding=encoding, notes=notes)
 
 
@@ -101,7 +102,9 @@ def _from_markup(
 ) -> SourceText:
     if not extracted.text.strip():
         raise InputError(f"{name} has no story text")
-    return SourceText(extracted.text, encoding=encoding, notes=notes, work=extracted.work)
+    return SourceText(
+        extracted.text, encoding=encoding, notes=notes + extracted.notes, work=extracted.work
+    )
 
 
 def _from_epub(data: bytes, name: str) -> SourceText:

@@ -3,9 +3,10 @@
 Fabula's stages read plain text with paragraphs separated by one blank line, so markup is
 reduced to exactly that: block tags end paragraphs, ``<hr>`` becomes a "* * *" paragraph the
 scene detector recognises, and chapter headings stay in the text as their own paragraphs. It
-reads archive downloads (their work metadata, tags and chapters), any other page whole, EPUB
-chapter documents, and Markdown rendered to HTML. Only the standard library's ``HTMLParser`` is
-used; nothing is ever fetched and scripts, styles and embedded objects are dropped unread.
+reads archive downloads (their work metadata, tags and chapters), EPUB chapter documents, the
+main content that ``webpage.py`` cuts out of any other page, and Markdown rendered to HTML.
+Only the standard library's ``HTMLParser`` is used; nothing is ever fetched and scripts,
+styles and embedded objects are dropped unread.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from fabula.model import Chapter, Work
 __all__ = [
     "SCENE_BREAK",
     "ExtractedWork",
+    "HtmlPage",
+    "assemble",
     "extract_html",
     "looks_like_html",
+    "parse_html",
 ]
 
 SCENE_BREAK = "* * *"
@@ -30,10 +34,12 @@ SCENE_BREAK = "* * *"
 @dataclass(frozen=True, slots=True)
 class ExtractedWork:
     """Plain story text ready for ``SourceText``, with its metadata and where its chapters lie
-    (each chapter's span is its body; its heading paragraph lies just before)."""
+    (each chapter's span is its body; its heading paragraph lies just before), and notes on
+    what reading left out."""
 
     text: str
     work: Work
+    notes: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +134,7 @@ class _StoryParser(HTMLParser):
         self._block_context: _Context | None = None
         self.blocks: list[_Block] = []
         self.saw_userstuff = False
+        self.max_depth = 0
         self.page_title: str | None = None
         self.first_h1: str | None = None
         self.authors: list[str] = []
@@ -157,6 +164,7 @@ class _StoryParser(HTMLParser):
         context = self._child_context(tag, attributes)
         element = _Element(tag, context, self._role(tag, attributes, context))
         self._stack.append(element)
+        self.max_depth = max(self.max_depth, len(self._stack))
         if element.role and not context.ignored:
             self._capturing.append(element)
 
@@ -310,18 +318,28 @@ _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 
 
-def extract_html(markup: str) -> ExtractedWork:
-    """Plain text, chapters and metadata of an HTML story, archive download or ordinary page.
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """What one pass over a page found: its story paragraphs as ``(text, opens_chapter)``,
+    its metadata (no chapters yet), and how deep and long its markup runs."""
 
-    An archive page (one with ``userstuff`` blocks) contributes only its chapter headings and
-    userstuff text; preface, notes and summaries are metadata. Any other page contributes its
-    whole body, with h1-h3 headings opening chapters. Malformed markup never raises.
+    paragraphs: tuple[tuple[str, bool], ...]
+    work: Work
+    is_archive: bool
+    max_depth: int
+    longest_paragraph: int
+
+
+def parse_html(markup: str) -> HtmlPage:
+    """Read a page once. An archive page (one with ``userstuff`` blocks) keeps only its chapter
+    headings and userstuff text (preface, notes and summaries are metadata); any other page
+    keeps its whole body, with h1-h3 headings opening chapters. Malformed markup never raises.
     """
     parser = _StoryParser()
     parser.feed(markup)
     parser.close()
     if parser.saw_userstuff:
-        kept = (
+        kept = tuple(
             (block.text, block.context.chapter_heading)
             for block in parser.blocks
             if block.context.chapter_heading
@@ -333,12 +351,33 @@ def extract_html(markup: str) -> ExtractedWork:
         )
         title = parser.first_h1 or parser.page_title
     else:
-        kept = (
+        kept = tuple(
             (block.text, 0 < block.context.heading <= _CHAPTER_HEADING_LEVEL)
             for block in parser.blocks
         )
-        title = parser.page_title or parser.first_h1
-    return _assemble(kept, _metadata(parser, title))
+        title = _page_title(parser.page_title, parser.first_h1)
+    return HtmlPage(
+        paragraphs=kept,
+        work=_metadata(parser, title),
+        is_archive=parser.saw_userstuff,
+        max_depth=parser.max_depth,
+        longest_paragraph=max((len(block.text) for block in parser.blocks), default=0),
+    )
+
+
+def extract_html(markup: str) -> ExtractedWork:
+    """Plain text, chapters and metadata of an archive download, or of a whole page (an EPUB's
+    chapter document): see ``parse_html``."""
+    page = parse_html(markup)
+    return assemble(page.paragraphs, page.work)
+
+
+def _page_title(page_title: str | None, first_h1: str | None) -> str | None:
+    """A page's ``<title>`` often adds the site's name ("The Night Ferry – Inkwell & Ember"):
+    an ``<h1>`` it contains is the work's own title; an ``<h1>`` it does not is a part's."""
+    if page_title and first_h1 and first_h1.casefold() in page_title.casefold():
+        return first_h1
+    return page_title or first_h1
 
 
 def _metadata(parser: _StoryParser, title: str | None) -> Work:
@@ -373,7 +412,7 @@ def _metadata(parser: _StoryParser, title: str | None) -> Work:
     )
 
 
-def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> ExtractedWork:
+def assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> ExtractedWork:
     """Join paragraphs with one blank line; a heading paragraph opens a chapter after it.
 
     Chapters with no body (a work title straight above "Chapter 1") are dropped.
