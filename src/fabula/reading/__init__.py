@@ -2,18 +2,19 @@
 
 Plain text must stay faithful to the source, so reading only finds the encoding, removes a
 byte-order mark, turns CRLF / lone CR into LF and repairs mojibake, noting what it changed
-(``decoding.py``); quote marks and everything else are left for later stages. HTML
-(an archive's download page or any page), Markdown and EPUB are reduced to plain paragraphs,
-with the work's metadata and chapters beside them. The format is told by the file's extension
-and, for HTML and EPUB, by its content too.
+(``decoding.py``); quote marks and everything else are left for later stages. HTML (an archive's
+download or any page), Markdown and EPUB are reduced to plain paragraphs, with the work's
+metadata and chapters beside them. The format is told by the file's extension and, for HTML and
+EPUB, by its content too, unless the caller names it (``input_format``): stdin has no extension.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path, PurePath
+from typing import Literal, get_args
 
-from fabula.errors import InputError
+from fabula.errors import ConfigError, InputError
 from fabula.model import Chapter, SourceText, Work
 from fabula.reading.decoding import decode, repair_mojibake
 from fabula.reading.epub import read_epub
@@ -21,7 +22,10 @@ from fabula.reading.html import ExtractedWork, extract_html, looks_like_html
 from fabula.reading.markdown import markdown_to_text
 from fabula.reading.webpage import read_web_page
 
-__all__ = ["read_bytes", "read_path"]
+__all__ = ["INPUT_FORMATS", "InputFormat", "read_bytes", "read_path"]
+
+InputFormat = Literal["auto", "text", "markdown", "html", "epub"]
+INPUT_FORMATS: tuple[str, ...] = get_args(InputFormat)
 
 # Signatures of common binary formats: a user who passes one of these gave fabula the wrong file.
 _BINARY_MAGIC = (
@@ -50,12 +54,13 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
-def read_path(path: str | Path) -> SourceText:
-    """Read and decode a text file.
+def read_path(path: str | Path, *, input_format: InputFormat = "auto") -> SourceText:
+    """Read and decode a story file (see ``read_bytes`` for ``input_format``).
 
     Raises ``InputError`` with a one-line message when the path is missing, a directory,
     unreadable, empty or binary. ``"-"`` is not special here: the CLI reads stdin itself.
     """
+    _check_input_format(input_format)
     path = Path(path)
     name = _one_line(str(path))
     if path.is_dir():
@@ -69,20 +74,29 @@ def read_path(path: str | Path) -> SourceText:
     except OSError as error:
         reason = _one_line(error.strerror or type(error).__name__).lower()
         raise InputError(f"cannot read {name}: {reason}") from None
-    return read_bytes(data, name=name)
+    return read_bytes(data, name=name, input_format=input_format)
 
 
-def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
-    """Decode story bytes (see ``decoding.py``) and reduce markup to plain paragraphs.
+def read_bytes(
+    data: bytes, *, name: str = "<input>", input_format: InputFormat = "auto"
+) -> SourceText:
+    """Decode story bytes and reduce markup to plain paragraphs.
 
-    A fallback decoding is recorded in ``notes``, e.g. ``b"Zo\\xeb"`` → ``"Zoë"`` with the note
-    "decoded as cp1252: the file is not valid UTF-8". ``"a\\r\\nb\\rc"`` becomes ``"a\\nb\\nc"``.
+    ``input_format`` "auto" tells the format from ``name``'s extension and the content (a zip
+    with an EPUB's mimetype, markup that looks like HTML); "text", "markdown", "html" and "epub"
+    say it outright, e.g. for Markdown on stdin. Decoding is recorded in ``notes``:
+    ``b"Zo\\xeb"`` → ``"Zoë"`` with "decoded as cp1252: the file is not valid UTF-8".
     """
+    _check_input_format(input_format)
     name = _one_line(name)
     if not data.strip():
         raise InputError(f"{name} is empty")
     suffix = PurePath(name).suffix.lower()
-    if data.startswith(_ZIP_MAGIC) and (suffix == ".epub" or _EPUB_MIMETYPE in data[:_SNIFF_CHARS]):
+    if input_format == "epub" or (
+        input_format == "auto"
+        and data.startswith(_ZIP_MAGIC)
+        and (suffix == ".epub" or _EPUB_MIMETYPE in data[:_SNIFF_CHARS])
+    ):
         return _from_epub(data, name)
     if data.startswith(_BINARY_MAGIC):
         raise InputError(f"{name} looks like a binary file, not text")
@@ -90,11 +104,29 @@ def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
     text, encoding, notes = decoded.text, decoded.encoding, decoded.notes
     if not text.strip():
         raise InputError(f"{name} is empty")
-    if suffix in MARKDOWN_SUFFIXES:
+    if input_format == "auto":
+        input_format = _sniff_format(text, suffix)
+    if input_format == "markdown":
         return _from_markup(markdown_to_text(text), name, encoding, notes)
-    if suffix in HTML_SUFFIXES or looks_like_html(text):
+    if input_format == "html":
         return _from_markup(read_web_page(text), name, encoding, notes)
     return SourceText(text=text, encoding=encoding, notes=notes)
+
+
+def _check_input_format(input_format: str) -> None:
+    """Raise ``ConfigError`` unless ``input_format`` is one of ``INPUT_FORMATS``."""
+    if input_format not in INPUT_FORMATS:
+        raise ConfigError(
+            f"unknown input format {input_format!r}: use one of {', '.join(INPUT_FORMATS)}"
+        )
+
+
+def _sniff_format(text: str, suffix: str) -> InputFormat:
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in HTML_SUFFIXES or looks_like_html(text):
+        return "html"
+    return "text"
 
 
 def _from_markup(
