@@ -6,6 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fabula.model import Chapter, Work
 from fabula.reading.markdown import markdown_to_text
@@ -155,3 +157,24 @@ def test_a_deep_heading_is_a_paragraph_not_a_chapter() -> None:
 
 def test_the_first_heading_is_not_taken_for_the_work_s_title() -> None:
     assert markdown_to_text("# Chapter 1\n\nText.").work.title is None
+
+
+_WORDS = st.text(alphabet="abcdefghij ABC.,“”’—é", min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.lists(_WORDS, min_size=1, max_size=3)), min_size=1))
+def test_chapter_offsets_index_the_text(parts: list[tuple[bool, list[str]]]) -> None:
+    """Each chapter's heading lies just before its body, and every paragraph is kept."""
+    source = "\n\n".join(
+        (f"## {words[0]}\n\n" if heading else "") + "\n\n".join(words) for heading, words in parts
+    )
+    extracted = markdown_to_text(source)
+    text = extracted.text
+    expected = [[words[0], *words] if heading else words for heading, words in parts]
+    assert text.split("\n\n") == [" ".join(w.split()) for words in expected for w in words]
+    for chapter in extracted.work.chapters:
+        assert 0 <= chapter.char_start < chapter.char_end <= len(text)
+        if chapter.title is not None:
+            heading = chapter.title + "\n\n"
+            assert text[chapter.char_start - len(heading) : chapter.char_start] == heading

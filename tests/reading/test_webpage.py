@@ -8,9 +8,12 @@ holds the story text a reader would expect.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fabula.model import Story
 from fabula.pipeline import analyze_source
@@ -159,3 +162,33 @@ def test_comments_do_not_become_characters_nor_the_nav_a_heading() -> None:
     assert {"Comments", "Pip Marlowe", "Bramble", "Tamsin", "Home"}.isdisjoint(names)
     assert {"Colm", "Nell"} <= {name.split()[0] for name in names}
     assert all(scene.heading in (None, "The Night Ferry") for scene in story.scenes)
+
+
+_WORDS = st.text(alphabet="abcdefghij ABC.,“”’—é", min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.lists(_WORDS, min_size=1, max_size=3)), min_size=1))
+def test_chapter_offsets_index_the_text(parts: list[tuple[bool, list[str]]]) -> None:
+    """Whatever the story, all of it is kept (the nav is left out, and a note says so, or the page
+    is kept whole), and each chapter's heading lies just before its body, inside the text."""
+    body = "".join(
+        (f"<h2>{escape(words[0])}</h2>" if heading else "")
+        + "".join(f"<p>{escape(word)}</p>" for word in words)
+        for heading, words in parts
+    )
+    markup = f"<html><body><nav><a>Home</a></nav><article>{body}</article></body></html>"
+    extracted = read_web_page(markup)
+    text = extracted.text
+    expected = [[words[0], *words] if heading else words for heading, words in parts]
+    story = [" ".join(w.split()) for words in expected for w in words]
+    if text.split("\n\n") == story:
+        assert extracted.notes[0].startswith("web page: kept its main content (")
+    else:  # too little text for a main content to stand out: nothing is left out, nor said to be
+        assert text.split("\n\n") == ["Home", *story]
+        assert not any("kept its main content" in note for note in extracted.notes)
+    for chapter in extracted.work.chapters:
+        assert 0 <= chapter.char_start < chapter.char_end <= len(text)
+        if chapter.title is not None:
+            heading = chapter.title + "\n\n"
+            assert text[chapter.char_start - len(heading) : chapter.char_start] == heading

@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 from fabula.model import Chapter, Work
 
 __all__ = [
-    "SCENE_BREAK",
     "ExtractedWork",
     "HtmlPage",
     "assemble",
