@@ -97,6 +97,76 @@ def test_stdin_is_read_as_bytes(fake_pipeline: FakePipeline, tmp_path: Path) -> 
     assert "<stdin> ->" in result.stdout
 
 
+MARKDOWN_STORY = """\
+# Chapter 1
+
+The kettle had *boiled dry* by the time Marguerite came in.
+
+"You forgot it again," she said.
+"""
+HTML_STORY = "<p>One.</p>\n<p>Two.</p>\n<p>Three.</p>\n"
+
+
+def test_input_format_markdown_reads_a_markdown_stream(
+    fake_pipeline: FakePipeline, tmp_path: Path
+) -> None:
+    result = run(
+        "analyze", "-", "--input-format", "markdown", "-o", str(tmp_path), stdin=MARKDOWN_STORY
+    )
+    assert result.exit_code == 0, result.output
+    source, _ = fake_pipeline.calls[0]
+    assert source.text == (
+        "Chapter 1\n\nThe kettle had boiled dry by the time Marguerite came in."
+        '\n\n"You forgot it again," she said.'
+    )
+    assert [chapter.title for chapter in source.work.chapters] == ["Chapter 1"]
+
+
+def test_stdin_is_plain_text_by_default_and_html_is_still_recognised(
+    fake_pipeline: FakePipeline, tmp_path: Path
+) -> None:
+    assert run("analyze", "-", "-o", str(tmp_path / "a"), stdin=MARKDOWN_STORY).exit_code == 0
+    assert run("analyze", "-", "-o", str(tmp_path / "b"), stdin=HTML_STORY).exit_code == 0
+    markdown_as_text, html = (source for source, _ in fake_pipeline.calls)
+    assert markdown_as_text.text == MARKDOWN_STORY
+    assert html.text == "One.\n\nTwo.\n\nThree."
+
+
+@pytest.mark.parametrize(
+    ("suffix", "input_format", "expected"),
+    [
+        (".html", "text", HTML_STORY),
+        (".txt", "html", "One.\n\nTwo.\n\nThree."),
+        (".txt", "markdown", "# a\n\nb"),
+    ],
+)
+def test_input_format_overrides_the_extension(
+    fake_pipeline: FakePipeline, tmp_path: Path, suffix: str, input_format: str, expected: str
+) -> None:
+    path = tmp_path / f"story{suffix}"
+    path.write_text(HTML_STORY if input_format != "markdown" else "\\# a\n\nb\n")
+    result = run("analyze", str(path), "--input-format", input_format, "-o", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert fake_pipeline.calls[0][0].text == expected
+
+
+def test_input_format_epub_on_a_text_file_is_an_input_error(
+    fake_pipeline: FakePipeline, story_file: Path, tmp_path: Path
+) -> None:
+    result = run("analyze", str(story_file), "--input-format", "epub", "-o", str(tmp_path))
+    assert result.exit_code == 3
+    assert stderr_lines(result) == [
+        f"fabula: {story_file} is not a valid EPUB: it is not a zip archive, or it is cut short"
+        " or damaged (File is not a zip file)"
+    ]
+
+
+def test_unknown_input_format_is_a_usage_error(story_file: Path, tmp_path: Path) -> None:
+    result = run("analyze", str(story_file), "--input-format", "docx", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "'docx' is not one of 'auto', 'text', 'markdown', 'html', 'epub'" in result.stderr
+
+
 def test_cast_file_is_passed_to_the_pipeline(
     fake_pipeline: FakePipeline, story_file: Path, tmp_path: Path
 ) -> None:

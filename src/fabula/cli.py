@@ -134,6 +134,15 @@ def main() -> None:
     " .entities, .quotes and .book, for scripts written for BookNLP (see the README).",
 )
 @click.option(
+    "--input-format",
+    type=click.Choice(reading.INPUT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="How to read each INPUT. auto: from its extension (.md, .html, .epub, else text) and"
+    " its content (HTML and EPUB are recognised in any file, stdin too); text, markdown, html,"
+    " epub: read it so, e.g. a Markdown stream on stdin, or HTML kept as plain text.",
+)
+@click.option(
     "--html",
     is_flag=True,
     help="Also write OUTDIR/<stem>.html, the story's report page (needs fabula[report]).",
@@ -146,6 +155,7 @@ def analyze(
     outdir: Path,
     cast_path: Path | None,
     output_format: str,
+    input_format: reading.InputFormat,
     html: bool,
     quiet: bool,
 ) -> None:
@@ -173,7 +183,8 @@ def analyze(
         label = "<stdin>" if name == STDIN else name
         try:
             with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
-                story = pipeline.analyze_source(read_input(name), cast, progress=progress)
+                source = read_input(name, input_format)
+                story = pipeline.analyze_source(source, cast, progress=progress)
             # The story's plain data is built once for the JSON and the report alike.
             data = story.to_dict() if html or output_format != FORMAT_BOOKNLP else None
             if output_format == FORMAT_BOOKNLP:
@@ -434,11 +445,11 @@ def output_stem(name: str) -> str:
     return "stdin" if name == STDIN else Path(name).stem
 
 
-def read_input(name: str) -> SourceText:
+def read_input(name: str, input_format: reading.InputFormat = "auto") -> SourceText:
     if name == STDIN:
         data = sys.stdin.buffer.read()
-        return reading.read_bytes(data, name="<stdin>")
-    return reading.read_path(Path(name))
+        return reading.read_bytes(data, name="<stdin>", input_format=input_format)
+    return reading.read_path(Path(name), input_format=input_format)
 
 
 def make_outdir(outdir: Path) -> None:

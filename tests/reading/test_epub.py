@@ -295,3 +295,49 @@ def test_damaged_archives_only_ever_raise_input_error() -> None:
         except InputError as error:
             assert "\n" not in str(error)
             assert str(error).startswith(NAME)
+
+
+def test_markup_merely_mentioned_in_comments_is_not_refused() -> None:
+    """A real XML parser (defusedxml) tells a declaration from a comment that names one."""
+    chapter = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
+        "<!-- converted by a tool that never writes <!ENTITY declarations -->\n"
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Ada rowed.</p></body></html>'
+    )
+    data = make_epub(
+        [CHAPTER_1], omit=["OEBPS/chapter1.xhtml"], extra_files={"OEBPS/chapter1.xhtml": chapter}
+    )
+    assert "Ada rowed." in read_epub(data, name=NAME).documents[0].markup
+
+
+def test_package_file_comment_naming_a_doctype_is_not_refused() -> None:
+    container = "<!-- no <!DOCTYPE here, and no <!ENTITY either -->" + container_text(
+        "OEBPS/content.opf"
+    )
+    book = read_epub(make_epub([CHAPTER_1], container=container), name=NAME)
+    assert [document.href for document in book.documents] == ["OEBPS/chapter1.xhtml"]
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE html [<!ENTITY % remote SYSTEM "http://example.invalid/x.dtd"> %remote;]>',
+        '<!DOCTYPE html [<!ENTITY secret SYSTEM "file:///etc/hostname">]>',
+        '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>',
+    ],
+)
+def test_entities_in_a_chapter_are_refused_whatever_their_kind(doctype: str) -> None:
+    chapter = f'{doctype}<html xmlns="http://www.w3.org/1999/xhtml"><p>&b;</p></html>'
+    data = make_epub(
+        [CHAPTER_1], omit=["OEBPS/chapter1.xhtml"], extra_files={"OEBPS/chapter1.xhtml": chapter}
+    )
+    assert "contains XML entity declarations" in refusal(data)
+
+
+def test_a_loose_xhtml_chapter_is_still_read() -> None:
+    """``&nbsp;`` and unclosed tags are not well-formed XML; the HTML reader forgives them."""
+    chapter = "<html><body><p>Ada&nbsp;rowed.<p>Bea <b>slept</body></html>"
+    data = make_epub(
+        [CHAPTER_1], omit=["OEBPS/chapter1.xhtml"], extra_files={"OEBPS/chapter1.xhtml": chapter}
+    )
+    assert read_epub(data, name=NAME).documents[0].markup == chapter

@@ -1,4 +1,4 @@
-"""HTML and Markdown stories: plain text, chapter spans and archive metadata."""
+"""fabula's own HTML reader: plain text, chapter spans and archive metadata."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fabula.model import Chapter, Work
-from fabula.reading.html import extract_html, looks_like_html, markdown_to_text
+from fabula.reading.html import extract_html, looks_like_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LEAKS = ("LEAK", "font-family", "document.write", "alert", "Summary", "Notes", "Kudos")
@@ -194,98 +194,3 @@ def test_looks_like_html_on_the_fixtures() -> None:
     assert looks_like_html(_fixture("ordinary_page.html"))
     assert not looks_like_html(_fixture("archive_work.txt"))
     assert not looks_like_html(_fixture("markdown_story.md"))
-
-
-@pytest.fixture(scope="module")
-def markdown_story():
-    return markdown_to_text(_fixture("markdown_story.md"))
-
-
-def test_markdown_headings_open_chapters(markdown_story) -> None:
-    text = markdown_story.text
-    first, second = markdown_story.work.chapters
-    assert (first.title, second.title) == ("Chapter 1", "Chapter 2: Under the Bridge")
-    assert text.startswith("Chapter 1\n\n")
-    assert text[first.char_start :].startswith("Ilse found the map folded")
-    assert text[first.char_start : first.char_end].endswith("the word HERE.")
-    assert text[second.char_start :].startswith("The lantern.")
-    assert "#" not in text
-
-
-def test_markdown_markers_go_and_words_stay(markdown_story) -> None:
-    paragraphs = markdown_story.text.split("\n\n")
-    assert paragraphs[1] == (
-        "Ilse found the map folded inside a library book, between pages that nobody had read "
-        "in years."
-    )
-    assert paragraphs[2] == '"It\'s a coastline," said Pell, squinting. "Or a very nervous worm."'
-    assert paragraphs[3] == "— Or a river, Ilse thought, and didn't say it."
-    assert paragraphs[5] == (
-        "She traced the red line to where it stopped: a small x, and beside it the word HERE."
-    )
-    assert "Pell's snake_case_notes said otherwise, and *nobody* argued." in paragraphs
-
-
-def test_markdown_rules_become_scene_breaks_and_images_comments_go(markdown_story) -> None:
-    paragraphs = markdown_story.text.split("\n\n")
-    assert paragraphs.count("* * *") == 2
-    assert "map.png" not in markdown_story.text
-    assert "torn" not in markdown_story.text
-    assert "draft" not in markdown_story.text
-    assert "example.invalid" not in markdown_story.text
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("---", "* * *"),
-        ("* * *", "* * *"),
-        ("***", "* * *"),
-        ("***bold italic***", "bold italic"),
-        ("‘Don’t,’ she said — *softly*.", "‘Don’t,’ she said — softly."),
-        ("2 * 3 * 4 = 24", "2 * 3 * 4 = 24"),
-        ("—Wait, he said.", "—Wait, he said."),
-        ("- a list item", "a list item"),
-        ("> quoted *line*", "quoted line"),
-        ("Line one\nline two", "Line one line two"),
-    ],
-)
-def test_markdown_inline_conversions(source: str, expected: str) -> None:
-    assert markdown_to_text(source).text == expected
-
-
-def test_markdown_without_headings_is_one_chapter() -> None:
-    work = markdown_to_text("One.\n\nTwo.")
-    assert work.work.chapters == (Chapter(None, 0, len(work.text)),)
-    assert replace(work.work, chapters=()) == Work()
-
-
-def test_markdown_front_matter_is_metadata_not_text() -> None:
-    source = (
-        "---\n"
-        'title: "The Salt Road"\n'
-        "author: wren_writes\n"
-        "fandoms: [Lighthouse Keepers, Harbour Tales]\n"
-        "characters:\n"
-        "  - Mara Quill\n"
-        "  - 'Theo Vance'\n"
-        "rating: Teen\n"
-        "unknown_key: ignored\n"
-        "---\n"
-        "\n"
-        "# Chapter 1\n"
-        "\n"
-        '"Ready?" asked Mara.\n'
-    )
-    extracted = markdown_to_text(source)
-    work = extracted.work
-    assert work.title == "The Salt Road" and work.authors == ("wren_writes",)
-    assert work.fandoms == ("Lighthouse Keepers", "Harbour Tales")
-    assert work.characters == ("Mara Quill", "Theo Vance") and work.rating == "Teen"
-    assert extracted.text.startswith("Chapter 1") and "wren_writes" not in extracted.text
-    assert len(work.chapters) == 1
-
-
-def test_a_rule_that_opens_markdown_without_closing_is_text() -> None:
-    extracted = markdown_to_text("---\nNo front matter here.\n\nJust a story.\n")
-    assert "No front matter here." in extracted.text and extracted.work.title is None

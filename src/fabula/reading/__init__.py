@@ -1,23 +1,31 @@
 """Turn bytes or a file into a ``SourceText``: plain text, HTML, Markdown or EPUB.
 
-Plain text must stay faithful to the source, so reading only removes a byte-order mark and
-turns CRLF / lone CR into LF; quote marks and everything else are left for later stages. HTML
-(an archive's download page or any page), Markdown and EPUB are reduced to plain paragraphs,
-with the work's metadata and chapters beside them. The format is told by the file's extension
-and, for HTML and EPUB, by its content too.
+Plain text must stay faithful to the source, so reading only finds the encoding, removes a
+byte-order mark, turns CRLF / lone CR into LF and repairs mojibake, noting what it changed
+(``decoding.py``); quote marks and everything else are left for later stages. HTML (an archive's
+download or any page), Markdown and EPUB are reduced to plain paragraphs, with the work's
+metadata and chapters beside them. The format is told by the file's extension and, for HTML and
+EPUB, by its content too, unless the caller names it (``input_format``): stdin has no extension.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path, PurePath
+from typing import Literal, get_args
 
-from fabula.errors import InputError
+from fabula.errors import ConfigError, InputError
 from fabula.model import Chapter, SourceText, Work
+from fabula.reading.decoding import decode, repair_mojibake
 from fabula.reading.epub import read_epub
-from fabula.reading.html import ExtractedWork, extract_html, looks_like_html, markdown_to_text
+from fabula.reading.html import ExtractedWork, extract_html, looks_like_html
+from fabula.reading.markdown import markdown_to_text
+from fabula.reading.webpage import read_web_page
 
-__all__ = ["read_bytes", "read_path"]
+__all__ = ["INPUT_FORMATS", "InputFormat", "read_bytes", "read_path"]
+
+InputFormat = Literal["auto", "text", "markdown", "html", "epub"]
+INPUT_FORMATS: tuple[str, ...] = get_args(InputFormat)
 
 # Signatures of common binary formats: a user who passes one of these gave fabula the wrong file.
 _BINARY_MAGIC = (
@@ -38,31 +46,21 @@ _BINARY_MAGIC = (
     b"\xd0\xcf\x11\xe0",  # old MS Office
     b"SQLite format 3\x00",
 )
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 _SNIFF_CHARS = 8192
 _ZIP_MAGIC = b"PK\x03\x04"
 _EPUB_MIMETYPE = b"application/epub+zip"
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 PARAGRAPH_SEPARATOR = "\n\n"
-# Prose has almost no C0 control characters; binary data decoded as cp1252/latin-1 has about
-# 10%. C1 controls are not counted: latin-1 turns stray cp1252 bytes into them.
-_MAX_CONTROL_SHARE = 0.05
-_CONTROLS = frozenset(chr(code) for code in range(32)) - frozenset("\t\n\r\f\v\x1b")
 
 
-def read_path(path: str | Path) -> SourceText:
-    """Read and decode a text file.
+def read_path(path: str | Path, *, input_format: InputFormat = "auto") -> SourceText:
+    """Read and decode a story file (see ``read_bytes`` for ``input_format``).
 
     Raises ``InputError`` with a one-line message when the path is missing, a directory,
     unreadable, empty or binary. ``"-"`` is not special here: the CLI reads stdin itself.
     """
+    _check_input_format(input_format)
     path = Path(path)
     name = _one_line(str(path))
     if path.is_dir():
@@ -76,34 +74,59 @@ def read_path(path: str | Path) -> SourceText:
     except OSError as error:
         reason = _one_line(error.strerror or type(error).__name__).lower()
         raise InputError(f"cannot read {name}: {reason}") from None
-    return read_bytes(data, name=name)
+    return read_bytes(data, name=name, input_format=input_format)
 
 
-def read_bytes(data: bytes, *, name: str = "<input>") -> SourceText:
-    """Decode story bytes: UTF-8 (BOM optional), UTF-16/32 with a BOM, else cp1252 or latin-1.
+def read_bytes(
+    data: bytes, *, name: str = "<input>", input_format: InputFormat = "auto"
+) -> SourceText:
+    """Decode story bytes and reduce markup to plain paragraphs.
 
-    A fallback decoding is recorded in ``notes``, e.g. ``b"Zo\\xeb"`` → ``"Zoë"`` with the note
-    "decoded as cp1252: the file is not valid UTF-8". ``"a\\r\\nb\\rc"`` becomes ``"a\\nb\\nc"``.
+    ``input_format`` "auto" tells the format from ``name``'s extension and the content (a zip
+    with an EPUB's mimetype, markup that looks like HTML); "text", "markdown", "html" and "epub"
+    say it outright, e.g. for Markdown on stdin. Decoding is recorded in ``notes``:
+    ``b"Zo\\xeb"`` → ``"Zoë"`` with "decoded as cp1252: the file is not valid UTF-8".
     """
+    _check_input_format(input_format)
     name = _one_line(name)
     if not data.strip():
         raise InputError(f"{name} is empty")
     suffix = PurePath(name).suffix.lower()
-    if data.startswith(_ZIP_MAGIC) and (suffix == ".epub" or _EPUB_MIMETYPE in data[:_SNIFF_CHARS]):
+    if input_format == "epub" or (
+        input_format == "auto"
+        and data.startswith(_ZIP_MAGIC)
+        and (suffix == ".epub" or _EPUB_MIMETYPE in data[:_SNIFF_CHARS])
+    ):
         return _from_epub(data, name)
     if data.startswith(_BINARY_MAGIC):
         raise InputError(f"{name} looks like a binary file, not text")
-    text, encoding, notes = _decode(data, name)
-    if _looks_binary(text[:_SNIFF_CHARS]):
-        raise InputError(f"{name} looks like a binary file, not text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    decoded = decode(data, name)
+    text, encoding, notes = decoded.text, decoded.encoding, decoded.notes
     if not text.strip():
         raise InputError(f"{name} is empty")
-    if suffix in MARKDOWN_SUFFIXES:
+    if input_format == "auto":
+        input_format = _sniff_format(text, suffix)
+    if input_format == "markdown":
         return _from_markup(markdown_to_text(text), name, encoding, notes)
-    if suffix in HTML_SUFFIXES or looks_like_html(text):
-        return _from_markup(extract_html(text), name, encoding, notes)
+    if input_format == "html":
+        return _from_markup(read_web_page(text), name, encoding, notes)
     return SourceText(text=text, encoding=encoding, notes=notes)
+
+
+def _check_input_format(input_format: str) -> None:
+    """Raise ``ConfigError`` unless ``input_format`` is one of ``INPUT_FORMATS``."""
+    if input_format not in INPUT_FORMATS:
+        raise ConfigError(
+            f"unknown input format {input_format!r}: use one of {', '.join(INPUT_FORMATS)}"
+        )
+
+
+def _sniff_format(text: str, suffix: str) -> InputFormat:
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in HTML_SUFFIXES or looks_like_html(text):
+        return "html"
+    return "text"
 
 
 def _from_markup(
@@ -111,7 +134,9 @@ def _from_markup(
 ) -> SourceText:
     if not extracted.text.strip():
         raise InputError(f"{name} has no story text")
-    return SourceText(extracted.text, encoding=encoding, notes=notes, work=extracted.work)
+    return SourceText(
+        extracted.text, encoding=encoding, notes=notes + extracted.notes, work=extracted.work
+    )
 
 
 def _from_epub(data: bytes, name: str) -> SourceText:
@@ -119,10 +144,14 @@ def _from_epub(data: bytes, name: str) -> SourceText:
     book = read_epub(data, name=name)
     parts: list[str] = []
     chapters: list[Chapter] = []
+    notes: list[str] = []
     tagged = Work()
     offset = 0
     for document in book.documents:
-        extracted = extract_html(document.markup)
+        markup, repaired = repair_mojibake(document.markup)
+        if repaired:
+            notes.append(f"{document.href}: {repaired}")
+        extracted = extract_html(markup)
         if not extracted.text.strip():
             continue
         if parts:
@@ -146,37 +175,7 @@ def _from_epub(data: bytes, name: str) -> SourceText:
         additional_tags=tagged.additional_tags or metadata.subjects,
         chapters=tuple(chapters),
     )
-    return SourceText(PARAGRAPH_SEPARATOR.join(parts), work=work)
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
-    utf8 = "utf-8"
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            if codec == "utf-8-sig":
-                data, utf8 = data[len(bom) :], codec
-                break
-            try:
-                return data.decode(codec), codec, ()
-            except UnicodeDecodeError:
-                raise InputError(f"{name} starts with a {codec} mark but is not {codec}") from None
-    try:
-        return data.decode("utf-8"), utf8, ()
-    except UnicodeDecodeError:
-        pass
-    try:
-        text, encoding = data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so it always succeeds.
-        text, encoding = data.decode("latin-1"), "latin-1"
-    return text, encoding, (f"decoded as {encoding}: the file is not valid UTF-8",)
-
-
-def _looks_binary(sample: str) -> bool:
-    if "\x00" in sample:
-        return True
-    controls = sum(1 for ch in sample if ch in _CONTROLS)
-    return controls > _MAX_CONTROL_SHARE * len(sample)
+    return SourceText(PARAGRAPH_SEPARATOR.join(parts), notes=tuple(notes), work=work)
 
 
 def _one_line(message: str) -> str:

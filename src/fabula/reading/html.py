@@ -1,10 +1,12 @@
-"""Turn an HTML or Markdown story into plain text, chapter spans and archive metadata.
+"""Fabula's own HTML reader: markup to plain paragraphs, chapter spans and archive metadata.
 
 Fabula's stages read plain text with paragraphs separated by one blank line, so markup is
-reduced to exactly that: block tags end paragraphs, ``<hr>`` and Markdown rules become a
-"* * *" paragraph the scene detector recognises, and chapter headings stay in the text as their
-own paragraphs. Only the standard library's ``HTMLParser`` is used; nothing is ever fetched and
-scripts, styles and embedded objects are dropped unread.
+reduced to exactly that: block tags end paragraphs, ``<hr>`` becomes a "* * *" paragraph the
+scene detector recognises, and chapter headings stay in the text as their own paragraphs. It
+reads archive downloads (their work metadata, tags and chapters), EPUB chapter documents, the
+main content that ``webpage.py`` cuts out of any other page, and Markdown rendered to HTML.
+Only the standard library's ``HTMLParser`` is used; nothing is ever fetched and scripts,
+styles and embedded objects are dropped unread.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from fabula.model import Chapter, Work
 
 __all__ = [
     "ExtractedWork",
+    "HtmlPage",
+    "assemble",
     "extract_html",
     "looks_like_html",
-    "markdown_to_text",
+    "parse_html",
 ]
 
 SCENE_BREAK = "* * *"
@@ -29,10 +33,12 @@ SCENE_BREAK = "* * *"
 @dataclass(frozen=True, slots=True)
 class ExtractedWork:
     """Plain story text ready for ``SourceText``, with its metadata and where its chapters lie
-    (each chapter's span is its body; its heading paragraph lies just before)."""
+    (each chapter's span is its body; its heading paragraph lies just before), and notes on
+    what reading left out."""
 
     text: str
     work: Work
+    notes: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,6 +133,7 @@ class _StoryParser(HTMLParser):
         self._block_context: _Context | None = None
         self.blocks: list[_Block] = []
         self.saw_userstuff = False
+        self.max_depth = 0
         self.page_title: str | None = None
         self.first_h1: str | None = None
         self.authors: list[str] = []
@@ -156,6 +163,7 @@ class _StoryParser(HTMLParser):
         context = self._child_context(tag, attributes)
         element = _Element(tag, context, self._role(tag, attributes, context))
         self._stack.append(element)
+        self.max_depth = max(self.max_depth, len(self._stack))
         if element.role and not context.ignored:
             self._capturing.append(element)
 
@@ -309,18 +317,28 @@ _BY = re.compile(r"^by\s+", re.IGNORECASE)
 _NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 
 
-def extract_html(markup: str) -> ExtractedWork:
-    """Plain text, chapters and metadata of an HTML story, archive download or ordinary page.
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """What one pass over a page found: its story paragraphs as ``(text, opens_chapter)``,
+    its metadata (no chapters yet), and how deep and long its markup runs."""
 
-    An archive page (one with ``userstuff`` blocks) contributes only its chapter headings and
-    userstuff text; preface, notes and summaries are metadata. Any other page contributes its
-    whole body, with h1-h3 headings opening chapters. Malformed markup never raises.
+    paragraphs: tuple[tuple[str, bool], ...]
+    work: Work
+    is_archive: bool
+    max_depth: int
+    longest_paragraph: int
+
+
+def parse_html(markup: str) -> HtmlPage:
+    """Read a page once. An archive page (one with ``userstuff`` blocks) keeps only its chapter
+    headings and userstuff text (preface, notes and summaries are metadata); any other page
+    keeps its whole body, with h1-h3 headings opening chapters. Malformed markup never raises.
     """
     parser = _StoryParser()
     parser.feed(markup)
     parser.close()
     if parser.saw_userstuff:
-        kept = (
+        kept = tuple(
             (block.text, block.context.chapter_heading)
             for block in parser.blocks
             if block.context.chapter_heading
@@ -332,12 +350,33 @@ def extract_html(markup: str) -> ExtractedWork:
         )
         title = parser.first_h1 or parser.page_title
     else:
-        kept = (
+        kept = tuple(
             (block.text, 0 < block.context.heading <= _CHAPTER_HEADING_LEVEL)
             for block in parser.blocks
         )
-        title = parser.page_title or parser.first_h1
-    return _assemble(kept, _metadata(parser, title))
+        title = _page_title(parser.page_title, parser.first_h1)
+    return HtmlPage(
+        paragraphs=kept,
+        work=_metadata(parser, title),
+        is_archive=parser.saw_userstuff,
+        max_depth=parser.max_depth,
+        longest_paragraph=max((len(block.text) for block in parser.blocks), default=0),
+    )
+
+
+def extract_html(markup: str) -> ExtractedWork:
+    """Plain text, chapters and metadata of an archive download, or of a whole page (an EPUB's
+    chapter document): see ``parse_html``."""
+    page = parse_html(markup)
+    return assemble(page.paragraphs, page.work)
+
+
+def _page_title(page_title: str | None, first_h1: str | None) -> str | None:
+    """A page's ``<title>`` often adds the site's name ("The Night Ferry – Inkwell & Ember"):
+    an ``<h1>`` it contains is the work's own title; an ``<h1>`` it does not is a part's."""
+    if page_title and first_h1 and first_h1.casefold() in page_title.casefold():
+        return first_h1
+    return page_title or first_h1
 
 
 def _metadata(parser: _StoryParser, title: str | None) -> Work:
@@ -372,7 +411,7 @@ def _metadata(parser: _StoryParser, title: str | None) -> Work:
     )
 
 
-def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> ExtractedWork:
+def assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> ExtractedWork:
     """Join paragraphs with one blank line; a heading paragraph opens a chapter after it.
 
     Chapters with no body (a work title straight above "Chapter 1") are dropped.
@@ -398,149 +437,3 @@ def _assemble(paragraphs: Iterable[tuple[str, bool]], metadata: Work) -> Extract
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-# ---------------------------------------------------------------------------------------------
-# Markdown
-
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
-_QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
-_ESCAPED = re.compile("[\ue000-\ue07f]")
-_ESCAPE_BASE = 0xE000  # escaped punctuation hides in the private-use area while markers go
-_INLINE = (
-    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images
-    (re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # links
-    (re.compile(r"`([^`]+)`"), r"\1"),
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), r"\1"),
-    # "_" only as a marker at word edges, so snake_case and "_" in names survive.
-    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
-)
-_MARKDOWN_CHAPTER_LEVEL = 3
-
-
-def markdown_to_text(source: str) -> ExtractedWork:
-    """Plain text and chapters of a Markdown story: markers go, words and quote marks stay.
-
-    "# Chapter 3" stays as a heading paragraph and opens a chapter; "---", "***" and "* * *"
-    become "* * *" paragraphs; ``[text](url)`` keeps its text; images and comments go.
-    A line opening with "—" is dialogue, not a list item.
-    """
-    source = _COMMENT.sub("", source.replace("\r\n", "\n").replace("\r", "\n"))
-    work, source = _front_matter(source)
-    paragraphs: list[tuple[str, bool]] = []
-    lines: list[str] = []
-
-    def end_paragraph() -> None:
-        text = _collapse(_inline(" ".join(lines)))
-        if text:
-            paragraphs.append((text, False))
-        lines.clear()
-
-    for line in source.split("\n"):
-        heading = _ATX_HEADING.match(line)
-        if not line.strip():
-            end_paragraph()
-        elif _RULE.match(line):
-            end_paragraph()
-            paragraphs.append((SCENE_BREAK, False))
-        elif heading:
-            end_paragraph()
-            text = _collapse(_inline(heading.group(2) or ""))
-            if text:
-                paragraphs.append((text, len(heading.group(1)) <= _MARKDOWN_CHAPTER_LEVEL))
-        elif _REFERENCE_DEFINITION.match(line):
-            continue
-        elif _LIST_ITEM.match(line):
-            end_paragraph()
-            lines.append(_LIST_ITEM.sub("", line))
-        else:
-            lines.append(_QUOTE_MARKER.sub("", line))
-    end_paragraph()
-    return _assemble(paragraphs, work)
-
-
-# Front-matter keys (YAML-style, as Pandoc and static-site exports write them) → Work fields.
-_FRONT_MATTER_FIELDS = {
-    "title": "title",
-    "author": "authors",
-    "authors": "authors",
-    "fandom": "fandoms",
-    "fandoms": "fandoms",
-    "relationship": "relationships",
-    "relationships": "relationships",
-    "pairing": "relationships",
-    "pairings": "relationships",
-    "character": "characters",
-    "characters": "characters",
-    "tags": "additional_tags",
-    "additional_tags": "additional_tags",
-    "rating": "rating",
-    "language": "language",
-    "lang": "language",
-}
-_MAX_FRONT_MATTER_LINES = 200
-
-
-def _front_matter(source: str) -> tuple[Work, str]:
-    """A "---" block opening a Markdown file: simple ``key: value``, ``key: [a, b]`` and
-    ``- item`` lists fill the work's metadata; the block is not story text. Anything else in
-    it is ignored (fabula reads no full YAML: nothing there is executed or expanded)."""
-    lines = source.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return Work(), source
-    closing = next(
-        (
-            i
-            for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], 1)
-            if line.strip() in {"---", "..."}
-        ),
-        None,
-    )
-    if closing is None:
-        return Work(), source
-    found: dict[str, list[str]] = {}
-    key: str | None = None
-    for line in lines[1:closing]:
-        item = re.match(r"\s*-\s+(.*)", line)
-        pair = re.match(r"([A-Za-z_]+)\s*:\s*(.*)", line)
-        if item and key is not None:
-            found.setdefault(key, []).append(_unquote(item.group(1)))
-        elif pair:
-            key = _FRONT_MATTER_FIELDS.get(pair.group(1).lower())
-            value = pair.group(2).strip()
-            if key is None or not value:
-                continue
-            if value.startswith("[") and value.endswith("]"):
-                found[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
-            else:
-                found[key] = [_unquote(value)]
-    single = {"title", "rating", "language"}
-    work = Work(
-        **{
-            field: (values[0] if field in single else tuple(values))
-            for field, values in found.items()
-            if values
-        }
-    )
-    return work, "\n".join(lines[closing + 1 :])
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
-    return value.strip()
-
-
-def _inline(text: str) -> str:
-    text = _ESCAPE.sub(lambda match: chr(_ESCAPE_BASE + ord(match.group(1))), text)
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
-    return _ESCAPED.sub(lambda match: chr(ord(match.group()) - _ESCAPE_BASE), text)
