@@ -31,6 +31,7 @@ from fabula.model import (
     Story,
 )
 from fabula.reading import read_path
+from fabula.settings import DEFAULT_SETTINGS, Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PDNC_DIR = REPO_ROOT.parent / "shared" / "data" / "pdnc"
@@ -190,6 +191,7 @@ class FakePipeline:
         source: SourceText,
         cast: Sequence[KnownCharacter] | None = None,
         *,
+        settings: Settings = DEFAULT_SETTINGS,
         progress: Callable[[int, int], None] | None = None,
     ) -> Story:
         self.calls.append((source, tuple(cast) if cast is not None else None))

@@ -28,6 +28,7 @@ from fabula.language.analyse import Progress
 from fabula.model import SCHEMA, KnownCharacter, SourceText, Story
 from fabula.outputs import booknlp
 from fabula.outputs.summary import format_summary
+from fabula.settings import Settings
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 3
@@ -176,6 +177,8 @@ def analyze(
             " analyse them into different output directories"
         )
     cast = load_cast(cast_path) if cast_path is not None else None
+    # The BookNLP files index the text by token: the analysis keeps its parse's tokens.
+    settings = Settings(keep_tokens=output_format == FORMAT_BOOKNLP)
     make_outdir(outdir)
 
     exit_code = 0
@@ -184,7 +187,7 @@ def analyze(
         try:
             with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
                 source = read_input(name, input_format)
-                story = pipeline.analyze_source(source, cast, progress=progress)
+                story = pipeline.analyze_source(source, cast, settings=settings, progress=progress)
             # The story's plain data is built once for the JSON and the report alike.
             data = story.to_dict() if html or output_format != FORMAT_BOOKNLP else None
             if output_format == FORMAT_BOOKNLP:

@@ -12,6 +12,8 @@ index by code point, not by UTF-8 or UTF-16 unit.
 from __future__ import annotations
 
 import json
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NewType
@@ -141,6 +143,40 @@ class Parse:
     tokens: tuple[Token, ...]
     sentences: tuple[Sentence, ...]
     paragraph_token_starts: tuple[int, ...]  # first token of each paragraph
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TokenTable:
+    """Every token of the whole text, compactly, for exports that index by token (BookNLP);
+    kept only when asked for (``Settings.keep_tokens``): a long work has millions of tokens.
+
+    Token ``i`` spans ``char_starts[i]:char_ends[i]``, hangs from token ``heads[i]`` (itself
+    for a root), lies in sentence ``sentences[i]`` and has the tags ``labels[label_ids[i]]``
+    (coarse POS, fine tag, dependency). Sentence ``s`` starts at token ``sentence_starts[s]``
+    in paragraph ``sentence_paragraphs[s]``.
+    """
+
+    char_starts: array
+    char_ends: array
+    heads: array
+    sentences: array
+    label_ids: array
+    labels: tuple[tuple[str, str, str], ...]
+    sentence_starts: array
+    sentence_paragraphs: array
+
+    def __len__(self) -> int:
+        return len(self.char_starts)
+
+    def covering(self, char_start: int, char_end: int) -> tuple[int, int] | None:
+        """First and last (inclusive) ids of the tokens overlapping ``[char_start, char_end)``,
+        or None when the span holds no token (only whitespace).
+
+        Tokens "Ann" (0-3), "said" (4-8): span 2-5 -> (0, 1); span 3-4 -> None.
+        """
+        first = bisect_right(self.char_ends, char_start)
+        last = bisect_left(self.char_starts, char_end) - 1
+        return (first, last) if first <= last else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +316,7 @@ class Story:
     profiles: tuple[Profile, ...] = ()  # one per character, in the characters' order
     entities: tuple[Entity, ...] = ()
     events: tuple[Event, ...] = ()
+    tokens: TokenTable | None = None  # only with Settings.keep_tokens; not in the JSON
 
     def character(self, character_id: CharacterId | None) -> Character | None:
         return next((c for c in self.characters if c.id == character_id), None)

@@ -31,6 +31,7 @@ from fabula.coreference.descriptions import describe_people
 from fabula.coreference.pronouns import resolve_pronouns, resolve_quoted_pronouns
 from fabula.language.analyse import Progress, parse_text
 from fabula.language.entities import EntityCategory, find_entities
+from fabula.language.tokens import compact_tokens, join_token_tables
 from fabula.model import (
     Attribution,
     Character,
@@ -45,6 +46,7 @@ from fabula.model import (
     Scene,
     SourceText,
     Story,
+    TokenTable,
 )
 from fabula.models import Models, load_models
 from fabula.segmentation.paragraphs import find_paragraphs
@@ -195,6 +197,7 @@ class Pipeline:
             profiles=build_profiles(characters, joined.profile_words, mentions, quotes, scenes),
             entities=_in_scenes(joined.entities, scenes),
             events=_in_scenes(joined.events, scenes),
+            tokens=joined.tokens,
         )
 
     def _analyze_window(
@@ -249,7 +252,12 @@ class Pipeline:
             for i in tag_events(parse, models.event_tagger)
         )
         profile_words = collect_profile_words(parse, mentions)
-        return _WindowFindings(characters, mentions, attributions, profile_words, places, events)
+        tokens = (
+            compact_tokens(parse, window.first_paragraph) if self.settings.keep_tokens else None
+        )
+        return _WindowFindings(
+            characters, mentions, attributions, profile_words, places, events, tokens
+        )
 
 
 def _segment(source: SourceText, quote_spans: tuple[QuoteSpan, ...] | None) -> _Segments:
@@ -315,6 +323,7 @@ class _Window:
 
     paragraphs: tuple[Paragraph, ...]
     quote_spans: tuple[QuoteSpan, ...]
+    first_paragraph: int = 0  # the index of the window's first paragraph in the whole text
 
     @classmethod
     def of(cls, window: range, segments: _Segments) -> _Window:
@@ -339,6 +348,7 @@ class _Window:
                 )
                 for q in spans
             ),
+            window.start,
         )
 
 
@@ -350,6 +360,7 @@ class _WindowFindings:
     profile_words: ProfileCounts
     entities: tuple[Entity, ...] = ()
     events: tuple[Event, ...] = ()
+    tokens: TokenTable | None = None
 
 
 def _join_windows(windows: list[_WindowFindings]) -> _WindowFindings:
@@ -381,4 +392,5 @@ def _join_windows(windows: list[_WindowFindings]) -> _WindowFindings:
         profile_words,
         tuple(entity for window in windows for entity in window.entities),
         tuple(event for window in windows for event in window.events),
+        join_token_tables([w.tokens for w in windows]) if windows[0].tokens is not None else None,
     )

@@ -30,6 +30,9 @@ class Settings:
     # Map the speaker stage's raw confidence through the shipped calibration (PDNC-fit), so a
     # threshold means a precision; off only to fit that calibration.
     calibrate_confidence: bool = True
+    # Keep a compact table of every token on the Story (``Story.tokens``), for exports that
+    # index the text by token (BookNLP's files); off by default, as it costs memory.
+    keep_tokens: bool = False
 
 
 DEFAULT_SETTINGS = Settings()

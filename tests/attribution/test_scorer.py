@@ -9,8 +9,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from fabula.attribution.addressees import FEATURES as ADDRESSEE_FEATURES
 from fabula.attribution.addressees import AddresseeModel
+from fabula.attribution.conversation import FEATURES as ADDRESSEE_FEATURES
 from fabula.attribution.ranker import FEATURES as SPEAKER_FEATURES
 from fabula.attribution.ranker import SpeakerRanker
 from fabula.attribution.scorer import WEIGHT_KEYS, TanhScorer

@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fabula import pipeline
 from fabula.cli import main
+from fabula.errors import ConfigError
 from fabula.language.analyse import parse_text
-from fabula.model import KnownCharacter, Story
-from fabula.outputs.booknlp import _TokenOffsets, write_booknlp
+from fabula.language.tokens import compact_tokens
+from fabula.model import KnownCharacter, Parse, Sentence, Story, Token
+from fabula.outputs.booknlp import write_booknlp
 from fabula.pipeline import analyze
 from fabula.settings import DEFAULT_SETTINGS, Settings
 
@@ -44,12 +47,21 @@ CAST = (
 TSV = {"delimiter": "\t", "quoting": csv.QUOTE_NONE}
 
 
+KEEP_TOKENS = Settings(keep_tokens=True)
+
+
 @pytest.fixture(scope="module")
 def story() -> Story:
-    return analyze(STORY, cast=CAST)
+    return analyze(STORY, cast=CAST, settings=KEEP_TOKENS)
 
 
-def export(story: Story, settings: Settings = DEFAULT_SETTINGS) -> dict[str, str]:
+def with_tokens(story: Story) -> Story:
+    """A hand-built story with the token table the pipeline would have kept."""
+    parse = parse_text(story.text, story.paragraphs, (), settings=DEFAULT_SETTINGS)
+    return replace(story, tokens=compact_tokens(parse))
+
+
+def export(story: Story) -> dict[str, str]:
     """The four files' text by suffix, written to memory."""
     files: dict[str, str] = {}
 
@@ -59,7 +71,7 @@ def export(story: Story, settings: Settings = DEFAULT_SETTINGS) -> dict[str, str
         files[suffix] = buffer.getvalue()
         return suffix
 
-    assert write_booknlp(story, keep, settings=settings) == ["tokens", "entities", "quotes", "book"]
+    assert write_booknlp(story, keep) == ["tokens", "entities", "quotes", "book"]
     return files
 
 
@@ -73,9 +85,13 @@ def coref(story: Story, name: str) -> str:
 
 
 def test_token_ids_cover_a_span_of_text() -> None:
-    tokens = _TokenOffsets()
-    for start, end in [(0, 1), (1, 4), (4, 5), (6, 10)]:  # '"Ann," said' -> '"' 'Ann' ',' 'said'
-        tokens.add(start, end)
+    spans = [(0, 1), (1, 4), (4, 5), (6, 10)]  # '"Ann," said' -> '"' 'Ann' ',' 'said'
+    parse = Parse(
+        tuple(Token(i, a, b, "x", "X", "X", "dep", i, 0, None) for i, (a, b) in enumerate(spans)),
+        (Sentence(0, 0, len(spans), 0),),
+        (0,),
+    )
+    tokens = compact_tokens(parse)
     assert tokens.covering(0, 5) == (0, 2)
     assert tokens.covering(2, 7) == (1, 3)  # partly covered tokens count
     assert tokens.covering(5, 6) is None  # only the space between
@@ -192,13 +208,38 @@ def test_book_lists_each_character_with_mentions_and_gender(story: Story) -> Non
 
 
 @pytest.mark.model
-def test_windows_of_a_long_text_give_the_same_files(story: Story) -> None:
-    assert export(story, Settings(window_chars=150)) == export(story)
+def test_windows_of_a_long_text_give_the_same_tokens(story: Story) -> None:
+    windowed = analyze(STORY, cast=CAST, settings=Settings(keep_tokens=True, window_chars=150))
+    assert export(windowed)["tokens"] == export(story)["tokens"]
+
+
+def test_a_story_without_its_tokens_is_refused(sample_story: Story) -> None:
+    with pytest.raises(ConfigError, match="keep_tokens"):
+        export(sample_story)
+
+
+@pytest.mark.model
+def test_the_export_never_parses_the_text_again(monkeypatch, tmp_path: Path) -> None:
+    parses: list[int] = []
+    real_parse = pipeline.parse_text
+
+    def counting(*args, **kwargs):
+        parses.append(1)
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse_text", counting)
+    story_file = tmp_path / "boathouse.txt"
+    story_file.write_text(STORY, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["analyze", str(story_file), "-o", str(tmp_path), "--format", "booknlp"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(parses) == 1
 
 
 @pytest.mark.model
 def test_mention_kinds_and_characters_without_gender(sample_story: Story) -> None:
-    files = export(sample_story)
+    files = export(with_tokens(sample_story))
     entities = read_rows(files["entities"])
     assert [(r["prop"], r["text"]) for r in entities if r["COREF"] == "2"] == [
         ("NOM", "The ferryman"),
@@ -226,7 +267,7 @@ def test_mention_kinds_and_characters_without_gender(sample_story: Story) -> Non
 def test_a_speaker_not_named_near_the_quotation_has_no_mention(sample_story: Story) -> None:
     asked = sample_story.text.index("asked Wren") + len("asked ")
     mentions = tuple(m for m in sample_story.mentions if m.char_start != asked)
-    first = read_rows(export(replace(sample_story, mentions=mentions))["quotes"])[0]
+    first = read_rows(export(with_tokens(replace(sample_story, mentions=mentions)))["quotes"])[0]
     assert (first["quote"], first["char_id"]) == ("Is the lamp lit?", "0")
     mention = (first["mention_start"], first["mention_end"], first["mention_phrase"])
     assert mention == ("-1", "-1", "")

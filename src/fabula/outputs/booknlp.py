@@ -19,17 +19,14 @@ quotations with a speaker; README "BookNLP-compatible files" lists every differe
 from __future__ import annotations
 
 import json
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO, TypeVar
 
-from fabula.language.analyse import parse_text
-from fabula.model import CharacterId, Mention, MentionKind, Profile, Quote, QuoteSpan, Story
+from fabula.errors import ConfigError
+from fabula.model import CharacterId, Mention, MentionKind, Profile, Quote, Story, TokenTable
 from fabula.nlp import lemma_of
-from fabula.segmentation.windows import find_windows
-from fabula.settings import DEFAULT_SETTINGS, Settings
 from fabula.typography import CLOSING_QUOTES, DASHES, OPENING_QUOTES
 
 __all__ = ["ENTITIES_COLUMNS", "QUOTES_COLUMNS", "TOKENS_COLUMNS", "write_booknlp"]
@@ -86,107 +83,58 @@ Writer = Callable[[TextIO], None]
 Written = TypeVar("Written")
 
 
-def write_booknlp(
-    story: Story,
-    write_file: Callable[[str, Writer], Written],
-    *,
-    settings: Settings = DEFAULT_SETTINGS,
-) -> list[Written]:
+def write_booknlp(story: Story, write_file: Callable[[str, Writer], Written]) -> list[Written]:
     """Write the four files through ``write_file(suffix, writer)``, which opens the file for
     ``suffix`` ("tokens", "entities", "quotes", "book"), calls ``writer`` with it and returns
     what it likes (the CLI: the path, written atomically).
 
-    The ``Story`` keeps no parse, so ``.tokens`` parses the text again, window by window as the
-    pipeline does, keeping only each token's offsets; the token ids of ``.entities`` and
-    ``.quotes`` come from those, so ``.tokens`` is written first.
+    The token ids come from the pipeline's own parse, kept on ``story.tokens`` when the
+    story was analysed with ``Settings(keep_tokens=True)``: the text is never parsed twice.
     """
-    tokens = _TokenOffsets()
+    tokens = story.tokens
+    if tokens is None:
+        raise ConfigError(
+            "BookNLP files need the story's tokens: analyse it with Settings(keep_tokens=True)"
+        )
     return [
-        write_file("tokens", lambda file: _write_tokens(story, tokens, file, settings)),
+        write_file("tokens", lambda file: _write_tokens(story, tokens, file)),
         write_file("entities", lambda file: _write_entities(story, tokens, file)),
         write_file("quotes", lambda file: _write_quotes(story, tokens, file)),
         write_file("book", lambda file: _write_book(story, tokens, file)),
     ]
 
 
-class _TokenOffsets:
-    """Each written token's character span, in document order: enough to turn a span of text
-    into BookNLP token ids without keeping the parse (a long work has millions of tokens)."""
-
-    def __init__(self) -> None:
-        self.char_starts = array("q")
-        self.char_ends = array("q")
-
-    def add(self, char_start: int, char_end: int) -> None:
-        self.char_starts.append(char_start)
-        self.char_ends.append(char_end)
-
-    def covering(self, char_start: int, char_end: int) -> tuple[int, int] | None:
-        """First and last (inclusive) ids of the tokens overlapping ``[char_start, char_end)``,
-        or None when the span holds no token (only whitespace).
-
-        Tokens "Ann" (0-3), "said" (4-8): span 2-5 -> (0, 1); span 3-4 -> None.
-        """
-        first = bisect_right(self.char_ends, char_start)
-        last = bisect_left(self.char_starts, char_end) - 1
-        return (first, last) if first <= last else None
-
-
-def _write_tokens(story: Story, tokens: _TokenOffsets, file: TextIO, settings: Settings) -> None:
+def _write_tokens(story: Story, tokens: TokenTable, file: TextIO) -> None:
     """One row per token; paragraph, sentence and token ids count from 0 over the whole work."""
     _write_row(file, TOKENS_COLUMNS)
-    quote_spans = _quote_spans(story)
     events = {event.char_start for event in story.events}
-    sentence_offset = 0
-    for window in find_windows(story.paragraphs, story.scenes, settings.window_chars):
-        token_offset = len(tokens.char_starts)
-        parse = parse_text(
-            story.text, story.paragraphs[window.start : window.stop], quote_spans, settings=settings
+    for index in range(len(tokens)):
+        start, end = tokens.char_starts[index], tokens.char_ends[index]
+        sentence = tokens.sentences[index]
+        pos, tag, dep = tokens.labels[tokens.label_ids[index]]
+        text = story.text[start:end]
+        word = text.translate(WORD_WHITESPACE)
+        _write_row(
+            file,
+            (
+                tokens.sentence_paragraphs[sentence],
+                sentence,
+                index - tokens.sentence_starts[sentence],
+                index,
+                word,
+                lemma_of(text, tag, pos).translate(WORD_WHITESPACE) or word.lower(),
+                start,
+                end,
+                pos,
+                tag,
+                dep,
+                tokens.heads[index],
+                EVENT if start in events else NO_EVENT,
+            ),
         )
-        for sentence in parse.sentences:
-            for token in parse.tokens[sentence.token_start : sentence.token_end]:
-                word = token.text.translate(WORD_WHITESPACE)
-                _write_row(
-                    file,
-                    (
-                        sentence.paragraph_index,
-                        sentence_offset + sentence.index,
-                        token.index - sentence.token_start,
-                        token_offset + token.index,
-                        word,
-                        lemma_of(token.text, token.tag, token.pos).translate(WORD_WHITESPACE)
-                        or word.lower(),
-                        token.char_start,
-                        token.char_end,
-                        token.pos,
-                        token.tag,
-                        token.dep,
-                        token_offset + token.head,
-                        EVENT if token.char_start in events else NO_EVENT,
-                    ),
-                )
-                tokens.add(token.char_start, token.char_end)
-        sentence_offset += len(parse.sentences)
 
 
-def _quote_spans(story: Story) -> tuple[QuoteSpan, ...]:
-    """The story's quotations as the parse stage takes them (it marks the tokens inside)."""
-    paragraph_starts = [p.char_start for p in story.paragraphs]
-    position_by_id = {quote.id: i for i, quote in enumerate(story.quotes)}
-    return tuple(
-        QuoteSpan(
-            char_start=quote.char_start,
-            char_end=quote.char_end,
-            paragraph_index=story.paragraphs[
-                _paragraph_position(paragraph_starts, quote.char_start)
-            ].index,
-            continues=position_by_id[quote.continues] if quote.continues is not None else None,
-        )
-        for quote in story.quotes
-    )
-
-
-def _write_entities(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
+def _write_entities(story: Story, tokens: TokenTable, file: TextIO) -> None:
     """One row per mention of a character, in text order; mentions of no one are left out."""
     _write_row(file, ENTITIES_COLUMNS)
     coref_ids = _coref_ids(story)
@@ -199,7 +147,7 @@ def _write_entities(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
             _write_row(file, row)
 
 
-def _write_quotes(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
+def _write_quotes(story: Story, tokens: TokenTable, file: TextIO) -> None:
     """One row per quotation with a speaker (each part of an interrupted one is a quotation).
 
     The mention is the speaker's nearest one in the narration of the quotation's paragraph
@@ -230,7 +178,7 @@ def _write_quotes(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
         _write_row(file, row)
 
 
-def _write_book(story: Story, tokens: _TokenOffsets, file: TextIO) -> None:
+def _write_book(story: Story, tokens: TokenTable, file: TextIO) -> None:
     """BookNLP's character file: every character, most mentioned first.
 
     BookNLP keeps only characters mentioned at least twice; fabula's cast is already filtered,
@@ -328,7 +276,7 @@ def _write_row(file: TextIO, values: Iterable[object]) -> None:
     file.write("\n")
 
 
-def _profile_lists(profile: Profile | None, tokens: _TokenOffsets) -> dict[str, list[dict]]:
+def _profile_lists(profile: Profile | None, tokens: TokenTable) -> dict[str, list[dict]]:
     """BookNLP's ``agent``/``patient``/``mod``/``poss``: ``{"w", "i"}`` per kept example."""
     lists: dict[str, list[dict]] = {"agent": [], "patient": [], "mod": [], "poss": []}
     if profile is None:
