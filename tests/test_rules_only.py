@@ -8,11 +8,11 @@ exactly the mistakes listed below; an improvement must update the list on purpos
 from __future__ import annotations
 
 import pytest
-from test_example_story import GOLD, STORY_PATH, gold_name_of
 
 import fabula
 from fabula.model import QuoteType, Story
 from fabula.settings import Settings
+from test_example_story import GOLD, STORY_PATH, gold_name_of
 
 pytestmark = pytest.mark.model
 
