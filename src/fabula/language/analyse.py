@@ -2,7 +2,7 @@
 
 Paragraphs go through ``nlp.pipe`` one by one (never the whole book as one ``Doc``: spaCy's
 ``max_length`` guards memory), and each token's offsets are shifted back to book positions.
-What the parser reads is rewritten to the same length (see ``_for_parser``), so offsets hold;
+What the parser reads is rewritten to the same length (see ``for_parser``), so offsets hold;
 each token's text is taken from the book itself.
 """
 
@@ -38,7 +38,7 @@ def parse_text(
     >>> # "Hi," said Ann.  ->  tokens '"', 'Hi', ',', '"' (in quote 0), 'said', 'Ann', '.'
     """
     nlp = load_spacy()
-    paragraph_texts = [_for_parser(text[p.char_start : p.char_end]) for p in paragraphs]
+    paragraph_texts = [for_parser(text[p.char_start : p.char_end]) for p in paragraphs]
     processes = settings.parse_processes if len(text) >= settings.parallel_parse_min_chars else 1
     quote_starts = [q.char_start for q in quote_spans]
 
@@ -86,7 +86,7 @@ def parse_text(
     return Parse(tuple(tokens), tuple(sentences), tuple(paragraph_token_starts))
 
 
-def _for_parser(paragraph: str) -> str:
+def for_parser(paragraph: str) -> str:
     """Same-length text the tagger reads better.
 
     Hard line breaks become spaces, and the typewriter dash "--" becomes " —": spaCy does not
