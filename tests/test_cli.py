@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner, Result
 
-from fabula import __version__, cli
+from fabula import __version__
 from fabula.cli import main
+from fabula.commands import files
 from fabula.errors import StageError
 from fabula.model import SCHEMA, KnownCharacter, Story
 
@@ -265,7 +266,7 @@ def test_failed_write_keeps_the_previous_output(
         file.write('{"text": "half')
         raise RuntimeError("serialiser broke")
 
-    monkeypatch.setattr(cli.json, "dump", breaks_half_way)
+    monkeypatch.setattr(files.json, "dump", breaks_half_way)
     result = run("analyze", str(story_file), "-o", str(tmp_path))
     assert result.exit_code == 1
     assert previous.read_text(encoding="utf-8") == '{"old": true}\n'
@@ -285,7 +286,7 @@ def test_write_error_is_a_config_error_and_leaves_no_temporary_file(
     def disk_full(source, target):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("fabula.cli.os.replace", disk_full)
+    monkeypatch.setattr("fabula.commands.files.os.replace", disk_full)
     result = run("analyze", str(story_file), "-o", str(out))
     assert result.exit_code == 4
     assert stderr_lines(result) == [

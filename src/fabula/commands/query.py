@@ -1,0 +1,59 @@
+"""``fabula query``: DuckDB SQL over the tables ``fabula corpus`` wrote."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from fabula.commands.exits import EXIT_CODES_HELP
+
+# A cell longer than this is cut in the table format, to keep each row on one line.
+MAX_CELL_CHARS = 60
+
+
+@click.command("query", epilog=EXIT_CODES_HELP, short_help="SQL over a corpus's tables.")
+@click.argument("outdir", metavar="OUTDIR", type=click.Path(path_type=Path))
+@click.argument("sql", metavar="SQL")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv or json (one object per line) for programs.",
+)
+def query_command(outdir: Path, sql: str, output_format: str) -> None:
+    """Run SQL (DuckDB's dialect) over the tables of a corpus made by fabula corpus: works,
+    characters, quotes, mentions, scenes, interactions and errors."""
+    from fabula.corpus.query import run_query
+
+    columns, rows = run_query(outdir, sql)
+    if output_format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output_format == "json":
+        for row in rows:
+            click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    else:
+        click.echo(format_table(columns, rows))
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    """Columns aligned for a terminal; long cells cut to keep rows on one line."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
+    lines = ["  ".join(name.ljust(w) for name, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(value: object, limit: int = MAX_CELL_CHARS) -> str:
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
