@@ -15,7 +15,21 @@ from fabula.commands.exits import EXIT_CODES_HELP
 MAX_CELL_CHARS = 60
 
 
-@click.command("query", epilog=EXIT_CODES_HELP, short_help="SQL over a corpus's tables.")
+class _SqlCommand(click.Command):
+    """SQL may start with a comment ("-- who speaks\\nSELECT ..."), which click would take for
+    an option: an argument that starts with "-" and holds a space or a line break is no
+    option name, so it is passed after "--", where nothing is an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            sql = [a for a in args if a.startswith("-") and any(c.isspace() for c in a)]
+            args = [a for a in args if a not in sql] + (["--", *sql] if sql else [])
+        return super().parse_args(ctx, args)
+
+
+@click.command(
+    "query", cls=_SqlCommand, epilog=EXIT_CODES_HELP, short_help="SQL over a corpus's tables."
+)
 @click.argument("outdir", metavar="OUTDIR", type=click.Path(path_type=Path))
 @click.argument("sql", metavar="SQL")
 @click.option(
@@ -29,8 +43,10 @@ MAX_CELL_CHARS = 60
 def query_command(outdir: Path, sql: str, output_format: str) -> None:
     """Run SQL (DuckDB's dialect) over the tables of a corpus made by fabula corpus: works,
     characters, quotes, mentions, scenes, interactions and errors."""
-    from fabula.corpus.query import run_query
+    from fabula.corpus.query import NO_STATEMENT, has_statement, run_query
 
+    if not has_statement(sql):
+        raise click.UsageError(f'{NO_STATEMENT}; e.g. "SELECT count(*) FROM works"')
     columns, rows = run_query(outdir, sql)
     if output_format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")

@@ -15,7 +15,9 @@ from fabula.corpus.run import ERRORS_DIR, WORKS_DIR
 from fabula.corpus.tables import SCHEMAS, WORK_TABLES
 from fabula.errors import ConfigError, InputError
 
-__all__ = ["connect", "run_query"]
+__all__ = ["connect", "has_statement", "run_query"]
+
+NO_STATEMENT = "the SQL holds no statement (only spaces or comments)"
 
 
 def connect(outdir: Path):
@@ -47,6 +49,8 @@ def run_query(outdir: Path, sql: str) -> tuple[list[str], list[tuple]]:
     connection = connect(outdir)
     try:
         cursor = connection.execute(sql)
+        if cursor is None:
+            raise ConfigError(NO_STATEMENT)
         columns = [d[0] for d in cursor.description or ()]
         return columns, cursor.fetchall()
     except duckdb.Error as error:
@@ -54,3 +58,14 @@ def run_query(outdir: Path, sql: str) -> tuple[list[str], list[tuple]]:
         raise ConfigError(f"query failed: {first_line}") from error
     finally:
         connection.close()
+
+
+def has_statement(sql: str) -> bool:
+    """Whether ``sql`` holds anything to run; SQL DuckDB cannot parse counts (running it
+    reports the error)."""
+    import duckdb
+
+    try:
+        return bool(duckdb.extract_statements(sql))
+    except duckdb.Error:
+        return True
