@@ -10,6 +10,7 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -173,3 +174,39 @@ def test_the_default_is_one_worker_per_cpu(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["corpus", str(tmp_path / "in"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "1 analysed, 0 already done, 0 failed" in result.stdout
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_run_in_one_line_and_it_resumes(
+    tmp_path: Path, group_ends: Callable[[int], bool]
+) -> None:
+    names = generate_corpus(tmp_path / "in", 30)
+    outdir = tmp_path / "out"
+    command = [str(FABULA), "corpus", str(tmp_path / "in"), "-o", str(outdir), "--workers", "2"]
+    first = subprocess.Popen(
+        [*command, "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own job: Ctrl-C reaches the workers too, as in a terminal
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((outdir / "works").glob("*"))) < 2:
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGINT)
+    stdout, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130
+    assert stderr.splitlines() == [
+        "fabula: interrupted; the works finished are kept: the same command resumes the run"
+    ]
+    assert stdout == ""
+    assert group_ends(first.pid)  # no worker left behind
+    assert not any((outdir / ".staging").iterdir())
+    done_before = len(list((outdir / "works").glob("*")))
+    assert 2 <= done_before < len(names), "stop the run mid-way"
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert f"{len(names) - done_before} analysed, {done_before} already done, 0 failed" in (
+        second.stdout
+    )

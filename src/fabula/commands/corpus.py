@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from fabula.commands.exits import EXIT_CODES_HELP
+from fabula.commands.exits import EXIT_CODES_HELP, Interrupted
 
 
 @click.command("corpus", epilog=EXIT_CODES_HELP, short_help="Analyse a corpus into Parquet.")
@@ -66,17 +66,22 @@ def corpus_command(
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     show_bar = not quiet and sys.stderr.isatty()
-    with corpus_progress(len(sources), show=show_bar, quiet=quiet) as listener:
-        progress = run_corpus(
-            sources,
-            outdir,
-            workers=workers,
-            dask_address=dask_address,
-            timeout=timeout,
-            want_json=want_json,
-            retry_errors=retry_errors,
-            listener=listener,
-        )
+    try:
+        with corpus_progress(len(sources), show=show_bar, quiet=quiet) as listener:
+            progress = run_corpus(
+                sources,
+                outdir,
+                workers=workers,
+                dask_address=dask_address,
+                timeout=timeout,
+                want_json=want_json,
+                retry_errors=retry_errors,
+                listener=listener,
+            )
+    except KeyboardInterrupt:
+        raise Interrupted(
+            "interrupted; the works finished are kept: the same command resumes the run"
+        ) from None
     minutes = max(time.perf_counter() - progress.started, 1e-9) / 60
     click.echo(
         f"{progress.done} analysed, {progress.skipped} already done, {progress.failed} failed"
