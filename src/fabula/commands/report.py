@@ -31,16 +31,23 @@ def report_command(
     offline in any browser, with the coloured dialogue, the cast, the network and the arcs."""
     from fabula.outputs.report import load_story_json
 
+    pages = [(outdir or Path(name).parent) / f"{Path(name).stem}.html" for name in stories]
+    targets = [page.resolve() for page in pages]
+    clashes = sorted({str(p) for p, t in zip(pages, targets, strict=True) if targets.count(t) > 1})
+    if clashes:
+        raise click.UsageError(
+            f"several stories would write {', '.join(clashes)};"
+            " write their pages into different output directories"
+        )
     if outdir is not None:
         make_outdir(outdir)
     exit_code = 0
-    for name in stories:
-        path = Path(name)
+    for name, page in zip(stories, pages, strict=True):
         try:
-            raw = _read_story_json(path)
+            raw = _read_story_json(Path(name))
             story = load_story_json(raw, name)
             with StagedFiles() as staged:
-                written = write_report(staged, story, (outdir or path.parent) / f"{path.stem}.html")
+                written = write_report(staged, story, page)
                 staged.commit()
         except Exception as error:  # report it, then go on with the other stories
             code = print_error(error, name)
