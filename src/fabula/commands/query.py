@@ -10,7 +10,21 @@ from pathlib import Path
 import click
 
 from fabula.commands.exits import EXIT_CODES_HELP
+from fabula.corpus.names import ERRORS_TABLE, WORK_TABLES
 
+QUERY_HELP = f"""Run SQL (DuckDB's dialect) over the tables of a corpus made by fabula corpus:
+{", ".join(WORK_TABLES)} and {ERRORS_TABLE} (docs/corpus-tables.md has their columns).
+
+Two views are there too. lines: one row per line of dialogue, as fabula analyze counts them
+(the parts of a quotation broken by a tag are one line), with speaker_names and
+addressee_names, every name and alias of the speaker and of the addressees, so a character is
+found by any of them. character_names: one row per name or alias of each character.
+
+\b
+Examples:
+  fabula query OUT "SELECT speaker, count(*) AS n FROM lines GROUP BY 1 ORDER BY 2 DESC"
+  fabula query OUT "SELECT text FROM lines WHERE list_contains(addressee_names, 'Buffy')"
+"""
 # A cell longer than this is cut in the table format, to keep each row on one line.
 MAX_CELL_CHARS = 60
 
@@ -28,7 +42,11 @@ class _SqlCommand(click.Command):
 
 
 @click.command(
-    "query", cls=_SqlCommand, epilog=EXIT_CODES_HELP, short_help="SQL over a corpus's tables."
+    "query",
+    cls=_SqlCommand,
+    help=QUERY_HELP,
+    epilog=EXIT_CODES_HELP,
+    short_help="SQL over a corpus's tables.",
 )
 @click.argument("outdir", metavar="OUTDIR", type=click.Path(path_type=Path))
 @click.argument("sql", metavar="SQL")
@@ -41,8 +59,6 @@ class _SqlCommand(click.Command):
     help="table for people; csv or json (one object per line) for programs.",
 )
 def query_command(outdir: Path, sql: str, output_format: str) -> None:
-    """Run SQL (DuckDB's dialect) over the tables of a corpus made by fabula corpus: works,
-    characters, quotes, mentions, scenes, interactions and errors."""
     from fabula.corpus.query import NO_STATEMENT, has_statement, run_query
 
     if not has_statement(sql):

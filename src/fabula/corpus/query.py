@@ -1,8 +1,10 @@
 """SQL over a corpus's tables with DuckDB: each table is a view over its Parquet files.
 
-``works``, ``characters``, ``quotes``, ``mentions``, ``scenes``, ``interactions`` and
-``errors``; a table with no files yet is an empty view with the documented columns, so a query
-never fails because, say, no work has failed.
+The tables are those of ``corpus/names.py``; a table with no files yet is an empty view with
+the documented columns, so a query never fails because, say, no work has failed. Two views
+answer what users ask first (docs/corpus-tables.md): ``lines``, one row per line of dialogue as
+``fabula analyze`` counts them (the parts of a quotation broken by a tag are one line), and
+``character_names``, every name and alias a character goes by.
 """
 
 from __future__ import annotations
@@ -11,11 +13,58 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from fabula.corpus.names import ERRORS_TABLE, WORK_TABLES
 from fabula.corpus.run import ERRORS_DIR, WORKS_DIR
-from fabula.corpus.tables import SCHEMAS, WORK_TABLES
+from fabula.corpus.tables import SCHEMAS
 from fabula.errors import ConfigError, InputError
 
 __all__ = ["connect", "has_statement", "run_query"]
+
+CHARACTER_NAMES_VIEW = """
+CREATE VIEW character_names AS
+SELECT work_id, character_id, name AS character, name FROM characters
+UNION
+SELECT work_id, character_id, name AS character, unnest(aliases) AS name FROM characters
+"""
+# A line starts at each quotation part that continues none; its parts follow it in the text.
+# Who speaks, to whom, how and where are the first part's; the text joins the parts.
+LINES_VIEW = """
+CREATE VIEW lines AS
+WITH parts AS (
+    SELECT *, sum(CASE WHEN continues IS NULL THEN 1 ELSE 0 END) OVER (
+        PARTITION BY work_id ORDER BY start ROWS UNBOUNDED PRECEDING) AS line_number
+    FROM quotes
+), joined AS (
+    SELECT
+        work_id,
+        first(quote_id ORDER BY start) AS line_id,
+        count(*)::INTEGER AS parts,
+        min(start) AS start,
+        max("end") AS "end",
+        string_agg(text, ' … ' ORDER BY start) AS text,
+        first(speaker_id ORDER BY start) AS speaker_id,
+        first(speaker ORDER BY start) AS speaker,
+        first(addressee_ids ORDER BY start) AS addressee_ids,
+        first(addressees ORDER BY start) AS addressees,
+        first(type ORDER BY start) AS type,
+        first(confidence ORDER BY start) AS confidence,
+        avg(sentiment) AS sentiment,
+        first(scene_id ORDER BY start) AS scene_id
+    FROM parts
+    GROUP BY work_id, line_number
+)
+SELECT
+    joined.*,
+    coalesce((
+        SELECT list(n.name ORDER BY n.name) FROM character_names n
+        WHERE n.work_id = joined.work_id AND n.character_id = joined.speaker_id
+    ), []::VARCHAR[]) AS speaker_names,
+    coalesce((
+        SELECT list(DISTINCT n.name ORDER BY n.name) FROM character_names n
+        WHERE n.work_id = joined.work_id AND list_contains(joined.addressee_ids, n.character_id)
+    ), []::VARCHAR[]) AS addressee_names
+FROM joined
+"""
 
 NO_STATEMENT = "the SQL holds no statement (only spaces or comments)"
 
@@ -28,7 +77,7 @@ def connect(outdir: Path):
         raise InputError(f"{outdir}: not a corpus folder (no {WORKS_DIR}/); run fabula corpus")
     connection = duckdb.connect()
     globs = {name: outdir / WORKS_DIR / "*" / f"{name}.parquet" for name in WORK_TABLES}
-    globs["errors"] = outdir / ERRORS_DIR / "*.parquet"
+    globs[ERRORS_TABLE] = outdir / ERRORS_DIR / "*.parquet"
     for name, pattern in globs.items():
         if any(pattern.parent.parent.glob(f"{pattern.parent.name}/{pattern.name}")):
             quoted = str(pattern).replace("'", "''")
@@ -39,6 +88,8 @@ def connect(outdir: Path):
             empty = pa.Table.from_pylist([], schema=SCHEMAS[name])
             connection.register(f"_{name}_empty", empty)
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
+    connection.execute(CHARACTER_NAMES_VIEW)
+    connection.execute(LINES_VIEW)
     return connection
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 from fabula import __version__
+from fabula.corpus.names import WORK_TABLES
 from fabula.model import Story
 from fabula.outputs.json_schema import scene_characters
 
@@ -140,17 +141,6 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
-WORK_TABLES = (
-    "works",
-    "characters",
-    "quotes",
-    "mentions",
-    "scenes",
-    "interactions",
-    "profile_words",
-    "entities",
-    "events",
-)
 
 
 def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> dict[str, pa.Table]:
