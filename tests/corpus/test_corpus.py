@@ -210,3 +210,14 @@ def test_ctrl_c_stops_the_run_in_one_line_and_it_resumes(
     assert f"{len(names) - done_before} analysed, {done_before} already done, 0 failed" in (
         second.stdout
     )
+
+
+def test_a_duplicate_is_counted_as_one_not_as_already_done(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    names = generate_corpus(corpus, 2)
+    (corpus / "copy.txt").write_bytes((corpus / names[0]).read_bytes())
+    (corpus / "no-extension").write_text(generate_story(99)[1], encoding="utf-8")
+    first = run_corpus(list_works(corpus), tmp_path / "out", workers=1)
+    assert (first.done, first.duplicates, first.skipped, first.failed) == (3, 1, 0, 0)
+    again = run_corpus(list_works(corpus), tmp_path / "out", workers=1)
+    assert (again.done, again.duplicates, again.skipped, again.failed) == (0, 1, 3, 0)

@@ -8,10 +8,17 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fabula.commands.exits import EXIT_CODES_HELP, Interrupted
+from fabula.corpus.inputs import READABLE_SUFFIXES, extension, list_works
+from fabula.errors import InputError
+from fabula.outputs.words import counted, duration
+
+if TYPE_CHECKING:
+    from fabula.corpus.run import RunProgress, WorkResult
 
 
 @click.command("corpus", epilog=EXIT_CODES_HELP, short_help="Analyse a corpus into Parquet.")
@@ -59,10 +66,15 @@ def corpus_command(
     work that fails is recorded in the errors table and the run goes on; the exit code is 0
     once every work is either done or recorded. Query the tables with fabula query.
     """
-    from fabula.corpus.inputs import list_works
     from fabula.corpus.run import run_corpus
 
-    sources = list(list_works(corpus))
+    skipped_files: list[str] = []
+    sources = list(list_works(corpus, on_skip=skipped_files.append))
+    if not sources:
+        raise InputError(
+            f"{corpus}: no work to analyse (no {', '.join(sorted(READABLE_SUFFIXES))} file, nor"
+            f" one without an extension){_skipped_note(skipped_files, '; ')}"
+        )
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     show_bar = not quiet and sys.stderr.isatty()
@@ -82,22 +94,43 @@ def corpus_command(
         raise Interrupted(
             "interrupted; the works finished are kept: the same command resumes the run"
         ) from None
-    minutes = max(time.perf_counter() - progress.started, 1e-9) / 60
-    click.echo(
+    click.echo(run_summary(progress, outdir) + _skipped_note(skipped_files, "\n"))
+
+
+def run_summary(progress: RunProgress, outdir: Path) -> str:
+    """The line a run ends with: what became of each work, how long it took, how fast."""
+    seconds = time.perf_counter() - progress.started
+    duplicates = ""
+    if progress.duplicates:
+        duplicates = f", {counted(progress.duplicates, 'duplicate')} (another file's bytes)"
+    return (
         f"{progress.done} analysed, {progress.skipped} already done, {progress.failed} failed"
-        f" ({progress.tokens / minutes:,.0f} tokens/min) -> {outdir}"
+        f"{duplicates} in {duration(seconds)} ({_tokens_per_second(progress)}) -> {outdir}"
     )
+
+
+def _tokens_per_second(progress: RunProgress) -> str:
+    seconds = max(time.perf_counter() - progress.started, 1e-9)
+    return f"{progress.tokens / seconds:,.0f} tokens/s"
+
+
+def _skipped_note(names: list[str], separator: str) -> str:
+    """Which files were not works, by extension ("" when none were skipped)."""
+    if not names:
+        return ""
+    extensions = sorted({extension(name) for name in names})
+    files = counted(len(names), "file")
+    return f"{separator}skipped {files} of other formats ({', '.join(extensions)})"
 
 
 @contextlib.contextmanager
 def corpus_progress(total: int, *, show: bool, quiet: bool) -> Iterator:
     """A progress bar with works/s, tokens/s and the ETA on a terminal; otherwise one log line
     per work on stderr (only failures with --quiet)."""
-    from fabula.corpus.run import RunProgress, WorkResult
 
     def rates(progress: RunProgress) -> str:
         seconds = max(time.perf_counter() - progress.started, 1e-9)
-        return f"{progress.done / seconds:.2f} works/s, {progress.tokens / seconds:,.0f} tokens/s"
+        return f"{progress.done / seconds:.2f} works/s, {_tokens_per_second(progress)}"
 
     if show:
         with click.progressbar(

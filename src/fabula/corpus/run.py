@@ -64,7 +64,8 @@ class RunProgress:
     """Counts the caller's progress display reads after each finished work."""
 
     total: int
-    skipped: int = 0
+    skipped: int = 0  # done (or failed) in an earlier run
+    duplicates: int = 0  # the same bytes as another file of this corpus, which is the work
     done: int = 0
     failed: int = 0
     tokens: int = 0
@@ -72,7 +73,7 @@ class RunProgress:
 
     @property
     def finished(self) -> int:
-        return self.skipped + self.done + self.failed
+        return self.skipped + self.duplicates + self.done + self.failed
 
 
 Listener = Callable[[RunProgress, WorkResult | None], None]
@@ -277,12 +278,15 @@ def _pending_works(
             notify(progress, result)
             continue
         work_id = work_id_of(data)
-        finished = store.is_done(work_id) or (store.has_failed(work_id) and not retry_errors)
-        if finished or work_id in seen:
-            progress.skipped += 1
+        if work_id in seen:
+            progress.duplicates += 1
             notify(progress, None)
             continue
         seen.add(work_id)
+        if store.is_done(work_id) or (store.has_failed(work_id) and not retry_errors):
+            progress.skipped += 1
+            notify(progress, None)
+            continue
         yield work_id, source.name, data
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fabula.model import Story
 from fabula.outputs.json_schema import scene_characters
+from fabula.outputs.words import counted
 
 MAX_CAST_LINES = 15
 MAX_SCENE_LINES = 20
@@ -28,8 +29,8 @@ def format_summary(story: Story) -> str:
           s0 "Chapter 1": Wren, Odile (3 quotes)
     """
     lines = [
-        f"{_count(len(story.characters), 'character')}, "
-        f"{_count(len(story.quotes), 'quotation')}, {_count(len(story.scenes), 'scene')}"
+        f"{counted(len(story.characters), 'character')}, "
+        f"{counted(len(story.quotes), 'quotation')}, {counted(len(story.scenes), 'scene')}"
     ]
     cast = sorted(story.characters, key=lambda c: (-c.quote_count, c.name))
     # Lines, as in ``quote_count``: the parts of one interrupted quotation are one line.
@@ -42,7 +43,7 @@ def format_summary(story: Story) -> str:
             narrator = " (narrator)" if character.is_narrator else ""
             lines.append(f"  {character.name:<{width}}  {character.quote_count:>5}{narrator}")
         if len(cast) > MAX_CAST_LINES:
-            lines.append(f"  ... {_count(len(cast) - MAX_CAST_LINES, 'more character')}")
+            lines.append(f"  ... {counted(len(cast) - MAX_CAST_LINES, 'more character')}")
         if unattributed:
             lines.append(f"  {'(no speaker)':<{width}}  {unattributed:>5}")
 
@@ -59,17 +60,13 @@ def format_summary(story: Story) -> str:
         who = ", ".join(names.get(c, c) for c in present[scene.id][:MAX_NAMES_PER_SCENE])
         if len(present[scene.id]) > MAX_NAMES_PER_SCENE:
             who += f" and {len(present[scene.id]) - MAX_NAMES_PER_SCENE} more"
-        quotes = _count(quotes_per_scene.get(scene.id, 0), "quote")
+        quotes = counted(quotes_per_scene.get(scene.id, 0), "quote")
         lines.append(f"  {scene.id}{heading}: {who or 'nobody'} ({quotes})")
     if len(story.scenes) > MAX_SCENE_LINES:
-        lines.append(f"  ... {_count(len(story.scenes) - MAX_SCENE_LINES, 'more scene')}")
+        lines.append(f"  ... {counted(len(story.scenes) - MAX_SCENE_LINES, 'more scene')}")
     if story.diagnostics:
         lines.append("Notes:")
     lines.extend(f"  {note}" for note in story.diagnostics[:MAX_DIAGNOSTIC_LINES])
     if len(story.diagnostics) > MAX_DIAGNOSTIC_LINES:
-        lines.append(f"  ... {_count(len(story.diagnostics) - MAX_DIAGNOSTIC_LINES, 'more note')}")
+        lines.append(f"  ... {counted(len(story.diagnostics) - MAX_DIAGNOSTIC_LINES, 'more note')}")
     return "\n".join(lines)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
