@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,8 +57,10 @@ def test_analyze_writes_json_and_prints_summary(
         '"You forgot it again,"',
         '"I was counting the islands."',
     ]
-    assert f"{story_file} -> {out / 'kettle.json'}" in result.stdout
+    arrow = re.escape(f"{story_file} -> {out / 'kettle.json'}")
+    assert re.search(rf"^{arrow} \(\d+\.\d s\)$", result.stdout, flags=re.MULTILINE)
     assert "2 quotations" in result.stdout
+    assert "Uncertain: 2 of 2 lines (speaker confidence below 0.5)" in result.stdout
     assert result.stderr == ""
     assert [p.name for p in out.iterdir()] == ["kettle.json"]  # no temporary file left
 
@@ -194,6 +197,7 @@ def test_one_missing_input_does_not_stop_the_others(
     assert lines[0].startswith("fabula: ")
     assert str(missing) in lines[0]
     assert "Traceback" not in result.output
+    assert re.search(r"^3 stories in \d+\.\d s: 2 written, 1 failed$", result.stdout, re.MULTILINE)
 
 
 def test_exit_code_is_the_first_failures(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from fabula.commands.files import (
 )
 from fabula.language.analyse import Progress
 from fabula.outputs.summary import format_summary
+from fabula.outputs.words import counted, duration
 
 # What --format writes per input; BookNLP's files are <stem>.tokens, .entities, .quotes, .book.
 FORMAT_JSON = "json"
@@ -90,8 +92,11 @@ def analyze(
     make_outdir(outdir)
 
     exit_code = 0
+    failed = 0
+    run_started = time.perf_counter()
     for name, stem in zip(inputs, stems, strict=True):
         label = "<stdin>" if name == STDIN else name
+        started = time.perf_counter()
         try:
             with parse_progress(label, show=not quiet and sys.stderr.isatty()) as progress:
                 story = pipeline.analyze_source(read_input(name), cast, progress=progress)
@@ -108,10 +113,16 @@ def analyze(
         except Exception as error:  # report it, then go on with the other inputs
             code = print_error(error, label)
             exit_code = exit_code or code
+            failed += 1
             continue
         if not quiet:
-            click.echo(f"{label} -> {', '.join(str(path) for path in written)}")
+            took = duration(time.perf_counter() - started)
+            click.echo(f"{label} -> {', '.join(str(path) for path in written)} ({took})")
             click.echo(format_summary(story))
+    if len(inputs) > 1 and not quiet:
+        took = duration(time.perf_counter() - run_started)
+        stories = counted(len(inputs), "story", "stories")
+        click.echo(f"{stories} in {took}: {len(inputs) - failed} written, {failed} failed")
     ctx.exit(exit_code)
 
 

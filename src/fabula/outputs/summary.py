@@ -9,6 +9,7 @@ from __future__ import annotations
 from fabula.model import Story
 from fabula.outputs.json_schema import scene_characters
 from fabula.outputs.words import counted
+from fabula.settings import DEFAULT_SETTINGS
 
 MAX_CAST_LINES = 15
 MAX_SCENE_LINES = 20
@@ -16,12 +17,14 @@ MAX_NAMES_PER_SCENE = 8
 MAX_DIAGNOSTIC_LINES = 5
 
 
-def format_summary(story: Story) -> str:
-    """Cast by lines spoken (most first), each scene with who is present, then reading notes.
+def format_summary(story: Story, low_confidence: float = DEFAULT_SETTINGS.low_confidence) -> str:
+    """How many lines fabula is unsure of, the cast by lines spoken (most first), each scene
+    with who is present, then reading notes.
 
     Example::
 
         2 characters, 3 quotations, 1 scene
+        Uncertain: 1 of 2 lines (speaker confidence below 0.5)
         Cast (lines spoken):
           Odile             1
           Wren              1
@@ -32,9 +35,16 @@ def format_summary(story: Story) -> str:
         f"{counted(len(story.characters), 'character')}, "
         f"{counted(len(story.quotes), 'quotation')}, {counted(len(story.scenes), 'scene')}"
     ]
-    cast = sorted(story.characters, key=lambda c: (-c.quote_count, c.name))
     # Lines, as in ``quote_count``: the parts of one interrupted quotation are one line.
-    unattributed = sum(1 for q in story.quotes if q.speaker is None and q.continues is None)
+    lines_spoken = [q for q in story.quotes if q.continues is None]
+    if lines_spoken:
+        uncertain = sum(q.confidence < low_confidence for q in lines_spoken)
+        lines.append(
+            f"Uncertain: {uncertain} of {counted(len(lines_spoken), 'line')}"
+            f" (speaker confidence below {low_confidence:g})"
+        )
+    cast = sorted(story.characters, key=lambda c: (-c.quote_count, c.name))
+    unattributed = sum(1 for q in lines_spoken if q.speaker is None)
     if cast or unattributed:
         lines.append("Cast (lines spoken):")
         width = max((len(c.name) for c in cast[:MAX_CAST_LINES]), default=0)
