@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -193,6 +197,27 @@ def group_ends() -> Callable[[int], bool]:
         return True
 
     return ends
+
+
+@pytest.fixture
+def start_job() -> Iterator[Callable[[list[str]], subprocess.Popen]]:
+    """Start a command as its own job (a process group, as a terminal does), so that a signal
+    can reach all its processes; whatever still runs at the test's end is killed."""
+    started: list[subprocess.Popen] = []
+
+    def start(command: list[str]) -> subprocess.Popen:
+        job = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        started.append(job)
+        return job
+
+    yield start
+    for job in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(job.pid, signal.SIGKILL)
+        job.communicate()
 
 
 @pytest.fixture

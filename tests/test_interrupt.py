@@ -59,18 +59,12 @@ def children(pid: int) -> list[int]:
 
 
 def test_ctrl_c_during_a_two_process_parse(
-    tmp_path: Path, group_ends: Callable[[int], bool]
+    tmp_path: Path, group_ends: Callable[[int], bool], start_job: Callable[..., subprocess.Popen]
 ) -> None:
     story = tmp_path / "long.txt"
     story.write_text(long_story(DEFAULT_SETTINGS.parallel_parse_min_chars), encoding="utf-8")
     out = tmp_path / "out"
-    run = subprocess.Popen(
-        [str(FABULA), "analyze", str(story), "-o", str(out), "--html"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own job, as in a terminal
-    )
+    run = start_job([str(FABULA), "analyze", str(story), "-o", str(out), "--html"])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(children(run.pid)) < 2 and run.poll() is None:
         time.sleep(0.05)
@@ -83,3 +77,22 @@ def test_ctrl_c_during_a_two_process_parse(
     assert stdout == ""
     assert list(out.iterdir()) == []
     assert group_ends(run.pid)  # no worker left behind
+
+
+def test_ctrl_c_during_a_long_query(
+    tmp_path: Path, group_ends: Callable[[int], bool], start_job: Callable[..., subprocess.Popen]
+) -> None:
+    (tmp_path / "works").mkdir()  # an empty corpus: the query needs no table
+    run = start_job(
+        [str(FABULA), "query", str(tmp_path), "SELECT sum(i) FROM range(100000000000) t(i)"]
+    )
+    threads = Path(f"/proc/{run.pid}/task")
+    deadline = time.monotonic() + 60
+    # DuckDB starts its threads when the database opens; the query follows at once.
+    while time.monotonic() < deadline and len(list(threads.glob("*"))) < 3:
+        time.sleep(0.05)
+    time.sleep(1)
+    os.killpg(run.pid, signal.SIGINT)
+    stdout, stderr = run.communicate(timeout=60)
+    assert (run.returncode, stderr, stdout) == (130, "fabula: interrupted\n", "")
+    assert group_ends(run.pid)

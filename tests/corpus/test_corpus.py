@@ -178,18 +178,13 @@ def test_the_default_is_one_worker_per_cpu(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_run_in_one_line_and_it_resumes(
-    tmp_path: Path, group_ends: Callable[[int], bool]
+    tmp_path: Path, group_ends: Callable[[int], bool], start_job: Callable[..., subprocess.Popen]
 ) -> None:
     names = generate_corpus(tmp_path / "in", 30)
     outdir = tmp_path / "out"
     command = [str(FABULA), "corpus", str(tmp_path / "in"), "-o", str(outdir), "--workers", "2"]
-    first = subprocess.Popen(
-        [*command, "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own job: Ctrl-C reaches the workers too, as in a terminal
-    )
+    # Its own job: Ctrl-C reaches the workers too, as in a terminal.
+    first = start_job([*command, "--quiet"])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((outdir / "works").glob("*"))) < 2:
         time.sleep(0.05)

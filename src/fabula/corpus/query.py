@@ -9,7 +9,9 @@ answer what users ask first (docs/corpus-tables.md): ``lines``, one row per line
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -66,6 +68,8 @@ SELECT
 FROM joined
 """
 
+# How often the waiting thread looks up from a running query (Ctrl-C is seen at once anyway).
+WAIT_SECONDS = 0.1
 NO_STATEMENT = "the SQL holds no statement (only spaces or comments)"
 
 
@@ -75,7 +79,9 @@ def connect(outdir: Path):
 
     if not (outdir / WORKS_DIR).is_dir():
         raise InputError(f"{outdir}: not a corpus folder (no {WORKS_DIR}/); run fabula corpus")
+    # DuckDB's progress bar would go to stdout, among the results.
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     globs = {name: outdir / WORKS_DIR / "*" / f"{name}.parquet" for name in WORK_TABLES}
     globs[ERRORS_TABLE] = outdir / ERRORS_DIR / "*.parquet"
     for name, pattern in globs.items():
@@ -99,16 +105,44 @@ def run_query(outdir: Path, sql: str) -> tuple[list[str], list[tuple]]:
 
     connection = connect(outdir)
     try:
-        cursor = connection.execute(sql)
-        if cursor is None:
-            raise ConfigError(NO_STATEMENT)
-        columns = [d[0] for d in cursor.description or ()]
-        return columns, cursor.fetchall()
+        return _run_stoppably(connection, sql)
     except duckdb.Error as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "failed"
         raise ConfigError(f"query failed: {first_line}") from error
     finally:
         connection.close()
+
+
+def _run_stoppably(connection, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` on a helper thread while this one waits, so that Ctrl-C reaches Python at
+    once and interrupts the query (DuckDB's own check for it, on this thread, loses some)."""
+    outcome: dict[str, Any] = {}
+    # An Event, not Thread.join: a join that Ctrl-C interrupts may return early next time.
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            cursor = connection.execute(sql)
+            if cursor is None:
+                raise ConfigError(NO_STATEMENT)
+            columns = [d[0] for d in cursor.description or ()]
+            outcome["result"] = columns, cursor.fetchall()
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="fabula-query", daemon=True).start()
+    try:
+        while not finished.wait(WAIT_SECONDS):
+            pass
+    except KeyboardInterrupt:
+        connection.interrupt()
+        finished.wait()
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def has_statement(sql: str) -> bool:
