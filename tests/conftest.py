@@ -3,8 +3,13 @@ model-free stand-in for the pipeline."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from collections.abc import Callable, Sequence
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -172,6 +177,60 @@ def build_sample_story() -> Story:
         entities=(Entity(*find_span(SAMPLE_TEXT, "the lamp"), "FAC", "NOM", SceneId("s0")),),
         events=(Event(*find_span(SAMPLE_TEXT, "shook"), SceneId("s0")),),
     )
+
+
+def running_in_group(group: int) -> list[int]:
+    """Processes of the process group ``group`` that still run (zombies, which have ended and
+    only wait to be reaped, do not count); read from /proc, so Linux only."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture
+def group_ends() -> Callable[[int], bool]:
+    """Whether every process of a group has ended within a few seconds (a terminated worker
+    takes a moment to go)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads /proc (Linux)")
+
+    def ends(group: int, seconds: float = 10) -> bool:
+        deadline = time.monotonic() + seconds
+        while running_in_group(group):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    return ends
+
+
+@pytest.fixture
+def start_job() -> Iterator[Callable[[list[str]], subprocess.Popen]]:
+    """Start a command as its own job (a process group, as a terminal does), so that a signal
+    can reach all its processes; whatever still runs at the test's end is killed."""
+    started: list[subprocess.Popen] = []
+
+    def start(command: list[str]) -> subprocess.Popen:
+        job = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        started.append(job)
+        return job
+
+    yield start
+    for job in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(job.pid, signal.SIGKILL)
+        job.communicate()
 
 
 @pytest.fixture

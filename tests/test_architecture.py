@@ -16,7 +16,8 @@ from fabula.stages import check_order, contract_of
 PACKAGE = Path(fabula.__file__).parent
 # Each module may import its own layer and the layers before it, never a later one.
 LAYERS = (
-    ("fabula.errors", "fabula.settings", "fabula.model", "fabula.stages", "fabula.typography"),
+    ("fabula.errors", "fabula.settings", "fabula.model", "fabula.stages", "fabula.typography")
+    + ("fabula.workers",),
     ("fabula.reading",),
     ("fabula.segmentation",),
     ("fabula.language", "fabula.nlp"),

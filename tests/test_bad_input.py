@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from fabula.cli import EXIT_INPUT, main
+from fabula.cli import main
+from fabula.commands.exits import EXIT_INPUT
 from fabula.model import SCHEMA
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
 
-from fabula import __version__, cli
+from fabula import __version__
 from fabula.cli import main
+from fabula.commands import files
 from fabula.errors import StageError
 from fabula.model import SCHEMA, KnownCharacter, Story
 
@@ -55,8 +57,10 @@ def test_analyze_writes_json_and_prints_summary(
         '"You forgot it again,"',
         '"I was counting the islands."',
     ]
-    assert f"{story_file} -> {out / 'kettle.json'}" in result.stdout
+    arrow = re.escape(f"{story_file} -> {out / 'kettle.json'}")
+    assert re.search(rf"^{arrow} \(\d+\.\d s\)$", result.stdout, flags=re.MULTILINE)
     assert "2 quotations" in result.stdout
+    assert "Uncertain: 2 of 2 lines (speaker confidence below 0.5)" in result.stdout
     assert result.stderr == ""
     assert [p.name for p in out.iterdir()] == ["kettle.json"]  # no temporary file left
 
@@ -263,6 +267,7 @@ def test_one_missing_input_does_not_stop_the_others(
     assert lines[0].startswith("fabula: ")
     assert str(missing) in lines[0]
     assert "Traceback" not in result.output
+    assert re.search(r"^3 stories in \d+\.\d s: 2 written, 1 failed$", result.stdout, re.MULTILINE)
 
 
 def test_exit_code_is_the_first_failures(
@@ -335,7 +340,7 @@ def test_failed_write_keeps_the_previous_output(
         file.write('{"text": "half')
         raise RuntimeError("serialiser broke")
 
-    monkeypatch.setattr(cli.json, "dump", breaks_half_way)
+    monkeypatch.setattr(files.json, "dump", breaks_half_way)
     result = run("analyze", str(story_file), "-o", str(tmp_path))
     assert result.exit_code == 1
     assert previous.read_text(encoding="utf-8") == '{"old": true}\n'
@@ -355,7 +360,7 @@ def test_write_error_is_a_config_error_and_leaves_no_temporary_file(
     def disk_full(source, target):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("fabula.cli.os.replace", disk_full)
+    monkeypatch.setattr("fabula.commands.files.os.replace", disk_full)
     result = run("analyze", str(story_file), "-o", str(out))
     assert result.exit_code == 4
     assert stderr_lines(result) == [

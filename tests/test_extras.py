@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from fabula.cli import EXIT_MISSING_EXTRA, main
+from fabula.cli import main
+from fabula.commands.exits import EXIT_MISSING_EXTRA
 from fabula.extras import EXTRAS, missing_packages
 
 if TYPE_CHECKING:

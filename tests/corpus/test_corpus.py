@@ -10,6 +10,7 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -178,3 +179,45 @@ def test_the_default_is_one_worker_per_cpu(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["corpus", str(tmp_path / "in"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "1 analysed, 0 already done, 0 failed" in result.stdout
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_run_in_one_line_and_it_resumes(
+    tmp_path: Path, group_ends: Callable[[int], bool], start_job: Callable[..., subprocess.Popen]
+) -> None:
+    names = generate_corpus(tmp_path / "in", 30)
+    outdir = tmp_path / "out"
+    command = [str(FABULA), "corpus", str(tmp_path / "in"), "-o", str(outdir), "--workers", "2"]
+    # Its own job: Ctrl-C reaches the workers too, as in a terminal.
+    first = start_job([*command, "--quiet"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((outdir / "works").glob("*"))) < 2:
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGINT)
+    stdout, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130
+    assert stderr.splitlines() == [
+        "fabula: interrupted; the works finished are kept: the same command resumes the run"
+    ]
+    assert stdout == ""
+    assert group_ends(first.pid)  # no worker left behind
+    assert not any((outdir / ".staging").iterdir())
+    done_before = len(list((outdir / "works").glob("*")))
+    assert 2 <= done_before < len(names), "stop the run mid-way"
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert f"{len(names) - done_before} analysed, {done_before} already done, 0 failed" in (
+        second.stdout
+    )
+
+
+def test_a_duplicate_is_counted_as_one_not_as_already_done(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    names = generate_corpus(corpus, 2)
+    (corpus / "copy.txt").write_bytes((corpus / names[0]).read_bytes())
+    (corpus / "no-extension").write_text(generate_story(99)[1], encoding="utf-8")
+    first = run_corpus(list_works(corpus), tmp_path / "out", workers=1)
+    assert (first.done, first.duplicates, first.skipped, first.failed) == (3, 1, 0, 0)
+    again = run_corpus(list_works(corpus), tmp_path / "out", workers=1)
+    assert (again.done, again.duplicates, again.skipped, again.failed) == (0, 1, 3, 0)

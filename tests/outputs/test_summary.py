@@ -33,3 +33,15 @@ def test_long_scene_lists_are_cut(sample_story: Story) -> None:
     scenes = tuple(Scene(SceneId(f"s{i}"), i, i + 1) for i in range(MAX_SCENE_LINES + 3))
     summary = format_summary(dataclasses.replace(sample_story, scenes=scenes, diagnostics=()))
     assert summary.splitlines()[-1] == "  ... 3 more scenes"
+
+
+def test_uncertain_lines_are_counted(sample_story: Story) -> None:
+    """Odile's line is two parts below the threshold: one uncertain line of four."""
+    quotes = tuple(
+        dataclasses.replace(q, confidence=0.3) if q.id in {"q1", "q2"} else q
+        for q in sample_story.quotes
+    )
+    summary = format_summary(dataclasses.replace(sample_story, quotes=quotes))
+    assert summary.splitlines()[1] == "Uncertain: 1 of 4 lines (speaker confidence below 0.5)"
+    summary = format_summary(sample_story, low_confidence=0.75)
+    assert summary.splitlines()[1] == "Uncertain: 1 of 4 lines (speaker confidence below 0.75)"

@@ -1,6 +1,10 @@
 """The works of a corpus: every readable file in a folder (recursively), in a zip or tar
 archive, or named by a list file (one path per line).
 
+A file is a work when its extension is one fabula reads, or when it has none: such a file is
+read as text (or as HTML or EPUB by its content), and one that is binary becomes a row of the
+errors table. Other files are skipped, and the caller hears of each one (``on_skip``).
+
 Works are read lazily, one at a time, so a corpus larger than memory streams through. Archive
 members are never extracted to disk; a member larger than ``MAX_WORK_BYTES`` becomes an error
 row rather than a memory spike.
@@ -8,6 +12,7 @@ row rather than a memory spike.
 
 from __future__ import annotations
 
+import re
 import tarfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -19,6 +24,9 @@ from fabula.errors import InputError
 __all__ = ["WorkSource", "list_works"]
 
 READABLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".epub"})
+# What follows the last dot is an extension only when it looks like one: "Ch. 1 - The Storm"
+# has none.
+EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}")
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 LIST_SUFFIXES = frozenset({".lst", ".list", ".paths"})
 # A bigger member of an archive is refused (as EPUB members are), not read into memory.
@@ -35,18 +43,22 @@ class WorkSource:
     in_order: bool = False  # cheapest read in the listed order (a compressed tar's members)
 
 
-def list_works(corpus: Path) -> Iterator[WorkSource]:
+Skip = Callable[[str], None]
+
+
+def list_works(corpus: Path, on_skip: Skip | None = None) -> Iterator[WorkSource]:
     """The works of ``corpus``, in a stable order (sorted names), or one clear ``InputError``.
 
-    Hidden files and files of other formats are skipped: a folder of downloads often holds
-    images or notes beside the stories.
+    Hidden files are left out, and files of other formats are skipped (a folder of downloads
+    often holds images beside the stories): ``on_skip`` hears each one's name.
     """
+    skip = on_skip or (lambda name: None)
     if corpus.is_dir():
-        yield from _folder_works(corpus)
+        yield from _folder_works(corpus, skip)
     elif not corpus.exists():
         raise InputError(f"{corpus}: no such file or folder")
     elif corpus.name.lower().endswith(ARCHIVE_SUFFIXES):
-        yield from _archive_works(corpus)
+        yield from _archive_works(corpus, skip)
     elif corpus.suffix.lower() in LIST_SUFFIXES:
         yield from _listed_works(corpus)
     else:
@@ -56,10 +68,20 @@ def list_works(corpus: Path) -> Iterator[WorkSource]:
         )
 
 
-def _readable(name: str) -> bool:
-    path = PurePosixPath(name)
-    hidden = any(part.startswith(".") for part in path.parts)
-    return not hidden and path.suffix.lower() in READABLE_SUFFIXES
+def extension(name: str) -> str:
+    """The file's extension in lower case, or "" when it has none."""
+    suffix = PurePosixPath(name).suffix
+    return suffix.lower() if EXTENSION.fullmatch(suffix) else ""
+
+
+def _is_work(name: str, skip: Skip) -> bool:
+    """Whether the file ``name`` is a work; a visible file that is not is passed to ``skip``."""
+    if any(part.startswith(".") for part in PurePosixPath(name).parts):
+        return False
+    if extension(name) in READABLE_SUFFIXES or not extension(name):
+        return True
+    skip(name)
+    return False
 
 
 def _file_reader(path: Path) -> Callable[[], bytes]:
@@ -72,12 +94,9 @@ def _file_reader(path: Path) -> Callable[[], bytes]:
     return read
 
 
-def _folder_works(folder: Path) -> Iterator[WorkSource]:
-    paths = sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and _readable(path.relative_to(folder).as_posix())
-    )
+def _folder_works(folder: Path, skip: Skip) -> Iterator[WorkSource]:
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    paths = [path for path in files if _is_work(path.relative_to(folder).as_posix(), skip)]
     for path in paths:
         yield WorkSource(
             path.relative_to(folder).as_posix(), _file_reader(path), path.stat().st_size
@@ -98,13 +117,13 @@ def _listed_works(list_file: Path) -> Iterator[WorkSource]:
         yield WorkSource(line.strip(), _file_reader(path), size)
 
 
-def _archive_works(archive: Path) -> Iterator[WorkSource]:
+def _archive_works(archive: Path, skip: Skip) -> Iterator[WorkSource]:
     if zipfile.is_zipfile(archive):
         with zipfile.ZipFile(archive) as opened:
             sizes = {
                 info.filename: info.file_size
-                for info in opened.infolist()
-                if not info.is_dir() and _readable(info.filename)
+                for info in sorted(opened.infolist(), key=lambda info: info.filename)
+                if not info.is_dir() and _is_work(info.filename, skip)
             }
         for name in sorted(sizes):
             yield WorkSource(
@@ -120,7 +139,7 @@ def _archive_works(archive: Path) -> Iterator[WorkSource]:
     try:
         # Archive order: each member is then read in one pass over the file.
         for name, size in members:
-            if _readable(name):
+            if _is_work(name, skip):
                 read = lambda n=name: reader.read(n)  # noqa: E731
                 yield WorkSource(f"{archive.name}!{name}", read, size, in_order=True)
     finally:

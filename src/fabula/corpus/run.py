@@ -21,7 +21,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from fabula.corpus.inputs import WorkSource
 from fabula.corpus.tables import WORK_TABLES, error_table, story_tables
 from fabula.errors import ConfigError, InputError, StageError
+from fabula.workers import ignore_interrupts, interrupts_held
 
 WORKS_DIR = "works"
 ERRORS_DIR = "errors"
@@ -63,7 +64,8 @@ class RunProgress:
     """Counts the caller's progress display reads after each finished work."""
 
     total: int
-    skipped: int = 0
+    skipped: int = 0  # done (or failed) in an earlier run
+    duplicates: int = 0  # the same bytes as another file of this corpus, which is the work
     done: int = 0
     failed: int = 0
     tokens: int = 0
@@ -71,7 +73,7 @@ class RunProgress:
 
     @property
     def finished(self) -> int:
-        return self.skipped + self.done + self.failed
+        return self.skipped + self.duplicates + self.done + self.failed
 
 
 Listener = Callable[[RunProgress, WorkResult | None], None]
@@ -179,12 +181,16 @@ class CorpusStore:
             return  # the same bytes under two names: already counted once
         folder = self.staging / f"{result.work_id}.{os.getpid()}"
         folder.mkdir()
-        for name in WORK_TABLES:
-            pq.write_table(result.tables[name], folder / f"{name}.parquet")
-        if result.story_json is not None:
-            (folder / "story.json").write_text(result.story_json + "\n", encoding="utf-8")
-        _sync_folder(folder)
-        os.rename(folder, self.works / result.work_id)
+        try:
+            for name in WORK_TABLES:
+                pq.write_table(result.tables[name], folder / f"{name}.parquet")
+            if result.story_json is not None:
+                (folder / "story.json").write_text(result.story_json + "\n", encoding="utf-8")
+            _sync_folder(folder)
+            os.rename(folder, self.works / result.work_id)
+        except BaseException:  # Ctrl-C or a full disk: leave no half-written work behind
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         (self.errors / f"{result.work_id}.parquet").unlink(missing_ok=True)
 
     def _save_error(self, result: WorkResult) -> None:
@@ -197,8 +203,11 @@ class CorpusStore:
         )
         final = self.errors / f"{result.work_id}.parquet"
         partial = self.staging / f"{result.work_id}.{os.getpid()}.error.parquet"
-        pq.write_table(table, partial)
-        os.replace(partial, final)
+        try:
+            pq.write_table(table, partial)
+            os.replace(partial, final)
+        finally:
+            partial.unlink(missing_ok=True)  # already renamed unless writing failed
 
 
 def _sync_folder(folder: Path) -> None:
@@ -269,12 +278,15 @@ def _pending_works(
             notify(progress, result)
             continue
         work_id = work_id_of(data)
-        finished = store.is_done(work_id) or (store.has_failed(work_id) and not retry_errors)
-        if finished or work_id in seen:
-            progress.skipped += 1
+        if work_id in seen:
+            progress.duplicates += 1
             notify(progress, None)
             continue
         seen.add(work_id)
+        if store.is_done(work_id) or (store.has_failed(work_id) and not retry_errors):
+            progress.skipped += 1
+            notify(progress, None)
+            continue
         yield work_id, source.name, data
 
 
@@ -284,49 +296,75 @@ def _run_locally(
     """Works on ``workers`` processes (spawned: each loads the model once, for all its works).
 
     If a worker dies (killed for memory, say), its works become errors and a new pool goes on
-    with the rest.
+    with the rest. On Ctrl-C (which the workers ignore) the workers are stopped at once.
     """
     limit = max(workers, 1) * IN_FLIGHT_PER_WORKER
     queue = iter(pending)
+    broken = True
+    while broken:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"), initializer=ignore_interrupts
+        ) as pool:
+            try:
+                broken = yield from _run_pool(pool, queue, limit, timeout, want_json)
+            except BaseException:
+                _stop_workers(pool)
+                raise
+
+
+def _run_pool(
+    pool: ProcessPoolExecutor,
+    queue: Iterator[tuple[str, str, bytes]],
+    limit: int,
+    timeout,
+    want_json: bool,
+) -> Generator[WorkResult, None, bool]:
+    """Works from ``queue`` on ``pool`` until none is left (returns False) or a worker died
+    (returns True: the pool is broken)."""
+    running: dict[Future, tuple[str, str]] = {}
     exhausted = False
-    while not exhausted:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            running: dict[Future, tuple[str, str]] = {}
-            broken = False
-            while True:
-                while not exhausted and len(running) < limit:
-                    item = next(queue, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    work_id, source, data = item
-                    future = pool.submit(
-                        analyze_work, work_id, source, data, timeout=timeout, want_json=want_json
-                    )
-                    running[future] = (work_id, source)
-                if not running:
-                    break
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    work_id, source = running.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        yield _failure(
-                            work_id, source, time.perf_counter(), "crash",
-                            "the worker process died (out of memory?)",
-                        )  # fmt: skip
-                if broken:
-                    for future, (work_id, source) in running.items():
-                        future.cancel()
-                        yield _failure(
-                            work_id, source, time.perf_counter(), "crash",
-                            "the worker process died while this work was running",
-                        )  # fmt: skip
-                    break
-            if not broken:
-                return
+    while True:
+        while not exhausted and len(running) < limit:
+            item = next(queue, None)
+            if item is None:
+                exhausted = True
+                break
+            work_id, source, data = item
+            with interrupts_held():  # the pool may start a worker for it
+                future = pool.submit(
+                    analyze_work, work_id, source, data, timeout=timeout, want_json=want_json
+                )
+            running[future] = (work_id, source)
+        if not running:
+            return False
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        broken = False
+        for future in finished:
+            work_id, source = running.pop(future)
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken = True
+                yield _failure(
+                    work_id, source, time.perf_counter(), "crash",
+                    "the worker process died (out of memory?)",
+                )  # fmt: skip
+        if broken:
+            for future, (work_id, source) in running.items():
+                future.cancel()
+                yield _failure(
+                    work_id, source, time.perf_counter(), "crash",
+                    "the worker process died while this work was running",
+                )  # fmt: skip
+            return True
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now, not after their works (``shutdown`` would wait)."""
+    # The executor has no public way to reach its processes before Python 3.14.
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_on_dask(

@@ -6,12 +6,15 @@ single source of their types, so an empty table and a full one always agree.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
 
 from fabula import __version__
-from fabula.model import Story
+from fabula.corpus.names import WORK_TABLES
+from fabula.model import Story, Work
 
 _STRINGS = pa.list_(pa.string())
 
@@ -139,17 +142,6 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
-WORK_TABLES = (
-    "works",
-    "characters",
-    "quotes",
-    "mentions",
-    "scenes",
-    "interactions",
-    "profile_words",
-    "entities",
-    "events",
-)
 
 
 def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> dict[str, pa.Table]:
@@ -157,146 +149,155 @@ def story_tables(story: Story, *, work_id: str, source: str, seconds: float) -> 
 
     ``interactions`` holds one row per scene and speaker → addressee pair: how many quotations
     (parts of an interrupted one count apart, as in the JSON's scene sentiment) and their mean
-    sentiment.
+    sentiment. Mentions, entities and events are the JSON's own rows.
     """
-    names = {c.id: c.name for c in story.characters}
-    work = story.work
-    scene_quotes: dict[str, int] = {}
-    for quote in story.quotes:
-        if quote.scene is not None:
-            scene_quotes[quote.scene] = scene_quotes.get(quote.scene, 0) + 1
-    rows: dict[str, list[dict[str, Any]]] = {
-        "works": [
-            {
-                "work_id": work_id,
-                "source": source,
-                "title": work.title if work else None,
-                "authors": list(work.authors) if work else [],
-                "fandoms": list(work.fandoms) if work else [],
-                "relationships": list(work.relationships) if work else [],
-                "character_tags": list(work.characters) if work else [],
-                "additional_tags": list(work.additional_tags) if work else [],
-                "rating": work.rating if work else None,
-                "language": work.language if work else None,
-                "chapters": len(work.chapters) if work else 0,
-                "chars": len(story.text),
-                "tokens": len(story.text.split()),
-                "characters": len(story.characters),
-                "quotes": len(story.quotes),
-                "scenes": len(story.scenes),
-                "seconds": seconds,
-                "fabula_version": __version__,
-            }
-        ],
-        "characters": [
-            {
-                "work_id": work_id,
-                "character_id": c.id,
-                "name": c.name,
-                "aliases": list(c.aliases),
-                "gender": c.gender,
-                "is_narrator": c.is_narrator,
-                "mention_count": c.mention_count,
-                "quote_count": c.quote_count,
-            }
-            for c in story.characters
-        ],
-        "quotes": [
-            {
-                "work_id": work_id,
-                "quote_id": q.id,
-                "start": q.char_start,
-                "end": q.char_end,
-                "text": story.text[q.char_start : q.char_end],
-                "speaker_id": q.speaker,
-                "speaker": names.get(q.speaker) if q.speaker else None,
-                "addressee_ids": list(q.addressees),
-                "addressees": [names.get(a, a) for a in q.addressees],
-                "type": str(q.type),
-                "confidence": float(q.confidence),
-                "sentiment": q.sentiment,
-                "scene_id": q.scene,
-                "continues": q.continues,
-            }
-            for q in story.quotes
-        ],
-        "mentions": [
-            {
-                "work_id": work_id,
-                "start": m.char_start,
-                "end": m.char_end,
-                "text": story.text[m.char_start : m.char_end],
-                "character_id": m.character,
-                "kind": str(m.kind),
-            }
-            for m in story.mentions
-        ],
-        "scenes": [
-            {
-                "work_id": work_id,
-                "scene_id": s.id,
-                "position": position,
-                "start": s.char_start,
-                "end": s.char_end,
-                "heading": s.heading,
-                "character_ids": list(s.characters),
-                "quotes": scene_quotes.get(s.id, 0),
-            }
-            for position, s in enumerate(story.scenes)
-        ],
-        "interactions": [
-            {
-                "work_id": work_id,
-                "scene_id": mood.scene,
-                "speaker_id": speaker,
-                "addressee_id": addressee,
-                "quotes": feeling.quotes,
-                "mean_sentiment": feeling.mean,
-            }
-            for mood in story.scene_sentiments
-            for speaker, addressee, feeling in mood.relationships
-        ],
-        "profile_words": [
-            {
-                "work_id": work_id,
-                "character_id": profile.character,
-                "role": role,
-                "word": entry.word,
-                "count": entry.count,
-            }
-            for profile in story.profiles
-            for role, entries in (
-                ("agent", profile.agent),
-                ("patient", profile.patient),
-                ("possession", profile.possessions),
-                ("modifier", profile.modifiers),
-            )
-            for entry in entries
-        ],
-        "entities": [
-            {
-                "work_id": work_id,
-                "start": e.char_start,
-                "end": e.char_end,
-                "text": story.text[e.char_start : e.char_end],
-                "category": e.category,
-                "kind": e.kind,
-                "scene_id": e.scene,
-            }
-            for e in story.entities
-        ],
-        "events": [
-            {
-                "work_id": work_id,
-                "start": e.char_start,
-                "end": e.char_end,
-                "text": story.text[e.char_start : e.char_end],
-                "scene_id": e.scene,
-            }
-            for e in story.events
-        ],
+    data = story.to_dict()
+    rows = {"works": [_work_row(story, source=source, seconds=seconds)]}
+    rows |= {name: build(story, data) for name, build in _ROWS.items()}
+    return {
+        name: pa.Table.from_pylist(
+            [{"work_id": work_id, **row} for row in rows[name]], schema=SCHEMAS[name]
+        )
+        for name in WORK_TABLES
     }
-    return {name: pa.Table.from_pylist(rows[name], schema=SCHEMAS[name]) for name in WORK_TABLES}
+
+
+def _work_row(story: Story, *, source: str, seconds: float) -> dict[str, Any]:
+    work = story.work or Work()
+    return {
+        "source": source,
+        "title": work.title,
+        "authors": list(work.authors),
+        "fandoms": list(work.fandoms),
+        "relationships": list(work.relationships),
+        "character_tags": list(work.characters),
+        "additional_tags": list(work.additional_tags),
+        "rating": work.rating,
+        "language": work.language,
+        "chapters": len(work.chapters),
+        "chars": len(story.text),
+        "tokens": len(story.text.split()),
+        "characters": len(story.characters),
+        "quotes": len(story.quotes),
+        "scenes": len(story.scenes),
+        "seconds": seconds,
+        "fabula_version": __version__,
+    }
+
+
+def _character_rows(story: Story, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "character_id": c.id,
+            "name": c.name,
+            "aliases": list(c.aliases),
+            "gender": c.gender,
+            "is_narrator": c.is_narrator,
+            "mention_count": c.mention_count,
+            "quote_count": c.quote_count,
+        }
+        for c in story.characters
+    ]
+
+
+def _quote_rows(story: Story, data: dict[str, Any]) -> list[dict[str, Any]]:
+    names = {c.id: c.name for c in story.characters}
+    return [
+        {
+            "quote_id": q.id,
+            "start": q.char_start,
+            "end": q.char_end,
+            "text": story.text[q.char_start : q.char_end],
+            "speaker_id": q.speaker,
+            "speaker": names.get(q.speaker) if q.speaker else None,
+            "addressee_ids": list(q.addressees),
+            "addressees": [names.get(a, a) for a in q.addressees],
+            "type": str(q.type),
+            "confidence": float(q.confidence),
+            "sentiment": q.sentiment,
+            "scene_id": q.scene,
+            "continues": q.continues,
+        }
+        for q in story.quotes
+    ]
+
+
+def _scene_rows(story: Story, data: dict[str, Any]) -> list[dict[str, Any]]:
+    scene_quotes = Counter(quote.scene for quote in story.quotes if quote.scene is not None)
+    return [
+        {
+            "scene_id": s.id,
+            "position": position,
+            "start": s.char_start,
+            "end": s.char_end,
+            "heading": s.heading,
+            "character_ids": list(s.characters),
+            "quotes": scene_quotes[s.id],
+        }
+        for position, s in enumerate(story.scenes)
+    ]
+
+
+def _interaction_rows(story: Story, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "scene_id": mood.scene,
+            "speaker_id": speaker,
+            "addressee_id": addressee,
+            "quotes": feeling.quotes,
+            "mean_sentiment": feeling.mean,
+        }
+        for mood in story.scene_sentiments
+        for speaker, addressee, feeling in mood.relationships
+    ]
+
+
+def _profile_rows(story: Story, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "character_id": profile.character,
+            "role": role,
+            "word": entry.word,
+            "count": entry.count,
+        }
+        for profile in story.profiles
+        for role, entries in (
+            ("agent", profile.agent),
+            ("patient", profile.patient),
+            ("possession", profile.possessions),
+            ("modifier", profile.modifiers),
+        )
+        for entry in entries
+    ]
+
+
+# The JSON's keys that the tables name after what they point at.
+_TABLE_KEYS = {"character": "character_id", "scene": "scene_id"}
+
+
+def _json_rows(key: str) -> Callable[[Story, dict[str, Any]], list[dict[str, Any]]]:
+    """Rows that are the JSON's own (mentions, entities, events), with the text they cover."""
+
+    def rows(story: Story, data: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {_TABLE_KEYS.get(name, name): value for name, value in row.items()}
+            | {"text": story.text[row["start"] : row["end"]]}
+            for row in data[key]
+        ]
+
+    return rows
+
+
+_ROWS = {
+    "characters": _character_rows,
+    "quotes": _quote_rows,
+    "mentions": _json_rows("mentions"),
+    "scenes": _scene_rows,
+    "interactions": _interaction_rows,
+    "profile_words": _profile_rows,
+    "entities": _json_rows("entities"),
+    "events": _json_rows("events"),
+}
 
 
 def error_table(*, work_id: str, source: str, kind: str, message: str, seconds: float) -> pa.Table:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from fabula.commands.exits import EXIT_CODES_HELP
 from fabula.errors import InputError
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
@@ -79,12 +80,12 @@ def held_out_fold(novel: str) -> str:
     return "all"
 
 
-@click.group("eval")
+@click.group("eval", epilog=EXIT_CODES_HELP)
 def eval_command() -> None:
     """Score fabula against annotated corpora."""
 
 
-@eval_command.command("pdnc")
+@eval_command.command("pdnc", epilog=EXIT_CODES_HELP)
 @click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
 @click.option(
     "--gold-cast", is_flag=True, help="Give fabula the gold character list as its known cast."
@@ -135,7 +136,7 @@ def pdnc_command(
         )
 
 
-@eval_command.command("litbank-coref")
+@eval_command.command("litbank-coref", epilog=EXIT_CODES_HELP)
 @click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Excerpts in parallel."

@@ -11,8 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 
+from fabula.language import parallel
 from fabula.model import Paragraph, Parse, QuoteSpan, Sentence, Token
-from fabula.nlp import load_spacy
 from fabula.settings import Settings
 from fabula.stages import stage
 
@@ -37,7 +37,6 @@ def parse_text(
 
     >>> # "Hi," said Ann.  ->  tokens '"', 'Hi', ',', '"' (in quote 0), 'said', 'Ann', '.'
     """
-    nlp = load_spacy()
     paragraph_texts = [for_parser(text[p.char_start : p.char_end]) for p in paragraphs]
     processes = settings.parse_processes if len(text) >= settings.parallel_parse_min_chars else 1
     quote_starts = [q.char_start for q in quote_spans]
@@ -45,7 +44,7 @@ def parse_text(
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     paragraph_token_starts: list[int] = []
-    docs = nlp.pipe(paragraph_texts, batch_size=settings.parse_batch_size, n_process=processes)
+    docs = parallel.pipe(paragraph_texts, batch_size=settings.parse_batch_size, processes=processes)
     reported = 0
     for paragraph, doc in zip(paragraphs, docs, strict=True):
         if progress is not None and paragraph.char_end - reported >= PROGRESS_STEP_CHARS:

@@ -24,6 +24,8 @@ OTHER_COLOUR = "#767676"
 MAX_NETWORK_NODES = 24
 MAX_ARC_SERIES = 6
 MAX_TIMELINE_ROWS = 24
+# Up to this many scenes, each has its tick on the scene axis.
+MAX_SCENE_TICKS = 12
 # Text as SVG text (smaller, selectable), no per-run random ids, one font family everywhere.
 STYLE = {
     "svg.fonttype": "none",
@@ -37,10 +39,12 @@ STYLE = {
 
 @dataclass(frozen=True, slots=True)
 class ArcSeries:
-    """One line of an arc plot: a label and its (scene position, mean sentiment) points."""
+    """One line of an arc plot: a label, its (scene position, mean sentiment) points and its
+    colour (a character's, or for a relationship its speaker's, as everywhere on the page)."""
 
     label: str
     points: tuple[tuple[int, float], ...]
+    colour: str
 
 
 def network_svg(
@@ -94,7 +98,8 @@ def arcs_svg(title: str, series: Sequence[ArcSeries], scene_count: int) -> str:
         for index, one in enumerate(series):
             xs = [x + 1 for x, _ in one.points]
             ys = [y for _, y in one.points]
-            colour, marker = PALETTE[index % len(PALETTE)], MARKERS[index % len(MARKERS)]
+            # Two series may share a colour (one speaker's relationships): never a marker.
+            colour, marker = one.colour, MARKERS[index % len(MARKERS)]
             axes.scatter(xs, ys, color=colour, marker=marker, s=18, alpha=0.45)
             axes.plot(
                 xs, _running_mean(ys), color=colour, marker=marker, linewidth=1.8,
@@ -103,7 +108,7 @@ def arcs_svg(title: str, series: Sequence[ArcSeries], scene_count: int) -> str:
         axes.axhline(0, color="#999999", linewidth=0.8)
         axes.set_ylim(-1.05, 1.05)
         axes.set_xlim(0.5, max(scene_count, 1) + 0.5)
-        _whole_scenes(axes)
+        _whole_scenes(axes, max(scene_count, 1))
         axes.set_xlabel("scene")
         axes.set_ylabel("sentiment (−1 hostile … +1 warm)")
         axes.set_title(title, fontsize=11)
@@ -140,7 +145,7 @@ def timeline_svg(
         axes.set_yticks(range(len(rows)), [_plain(name) for _, name in rows], fontsize=8)
         axes.set_ylim(len(rows) - 0.5, -0.5)
         axes.set_xlim(0.5, scene_count + 0.5)
-        _whole_scenes(axes)
+        _whole_scenes(axes, scene_count)
         axes.set_xlabel("scene (ring: present; dot: speaks, larger for more lines)")
         axes.grid(axis="y", color="#eeeeee")
         return _svg(figure)
@@ -162,10 +167,14 @@ def _figure(**options) -> Iterator[tuple]:
             plt.close(figure)
 
 
-def _whole_scenes(axes) -> None:
+def _whole_scenes(axes, scene_count: int) -> None:
+    """Ticks on scenes only: each of a few scenes, else a whole-numbered few (never 0.5)."""
     from matplotlib.ticker import MaxNLocator
 
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if scene_count <= MAX_SCENE_TICKS:
+        axes.set_xticks(range(1, scene_count + 1))
+    else:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _running_mean(values: list[float], width: int = 3) -> list[float]:

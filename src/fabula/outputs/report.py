@@ -17,7 +17,15 @@ from markupsafe import Markup, escape
 
 from fabula.errors import InputError
 from fabula.model import SCHEMA
-from fabula.outputs.plots import PALETTE, ArcSeries, arcs_svg, network_svg, timeline_svg
+from fabula.outputs.plots import (
+    OTHER_COLOUR,
+    PALETTE,
+    ArcSeries,
+    arcs_svg,
+    network_svg,
+    timeline_svg,
+)
+from fabula.outputs.words import counted
 
 PRONOUNS = {"he": "he/him", "she": "she/her", "they": "they/them"}
 TYPE_NAMES = {
@@ -55,6 +63,7 @@ def render_report(story: dict[str, Any], *, title: str, low_confidence: float = 
         loader=PackageLoader("fabula", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
+    environment.filters["counted"] = counted
     characters = {c["id"]: c for c in story["characters"]}
     names = {cid: c["name"] for cid, c in characters.items()}
     ranked = _speakers_by_lines(story)
@@ -89,14 +98,14 @@ def render_report(story: dict[str, Any], *, title: str, low_confidence: float = 
         speaker_arcs=Markup(
             arcs_svg(
                 "How each character speaks, scene by scene",
-                _speaker_series(story, ranked, names, scene_position),
+                _speaker_series(story, ranked, names, colours, scene_position),
                 len(story["scenes"]),
             )
         ),
         relationship_arcs=Markup(
             arcs_svg(
                 "How each speaks to the other (speaker → addressee)",
-                _relationship_series(story, edges, names, scene_position),
+                _relationship_series(story, edges, names, colours, scene_position),
                 len(story["scenes"]),
             )
         ),
@@ -174,13 +183,14 @@ def _colour_class(character: str | None, colour_index: dict[str, int]) -> str:
 
 
 def _marked_text(story: dict, colour_index: dict[str, int], low_confidence: float) -> Markup:
-    """The story as scenes of paragraphs, each quotation one focusable, coloured element."""
+    """The story as scenes of paragraphs, each quotation one focusable, coloured element.
+
+    A scene's heading line (its chapter title) is shown once, as the scene's heading.
+    """
     text = story["text"]
-    quotes = story["quotes"]
-    names = {c["id"]: c["name"] for c in story["characters"]}
     scenes = story["scenes"]
+    marker = _QuoteMarker(story, colour_index, low_confidence)
     parts: list[str] = []
-    next_quote = 0
     scene_index = 0
     open_scene = False
     for paragraph in story["paragraphs"]:
@@ -191,7 +201,8 @@ def _marked_text(story: dict, colour_index: dict[str, int], low_confidence: floa
                 parts.append("</section>")
                 open_scene = False
         scene = scenes[scene_index] if scene_index < len(scenes) else None
-        if scene is not None and not open_scene and scene["start"] <= start:
+        opens = scene is not None and not open_scene and scene["start"] <= start
+        if opens:
             heading = scene["heading"] or f"Scene {scene_index + 1}"
             parts.append(
                 f'<section class="scene" id="scene-{escape(scene["id"])}">'
@@ -200,22 +211,57 @@ def _marked_text(story: dict, colour_index: dict[str, int], low_confidence: floa
             )
             open_scene = True
         inside = scene is not None and scene["start"] <= start < scene["end"]
+        # The heading line: the scene's first paragraph, or the one just before it.
+        heads = scene is not None and (opens or (not inside and end <= scene["start"]))
+        if heads and _same_words(text[start:end], scene["heading"]) and marker.none_in(end):
+            continue
+        pieces, speakers = marker.mark(start, end)
+        kind = "" if inside else ' class="break"'
+        said = f' data-speakers="{escape(" ".join(sorted(speakers)))}"' if speakers else ""
+        parts.append(f"<p{kind}{said}>{pieces}</p>")
+    if open_scene:
+        parts.append("</section>")
+    return Markup("\n".join(parts))
+
+
+def _same_words(line: str, heading: str | None) -> bool:
+    return heading is not None and line.split() == heading.split()
+
+
+class _QuoteMarker:
+    """Walks the story's quotations in text order, marking those of each paragraph in turn."""
+
+    def __init__(self, story: dict, colour_index: dict[str, int], low_confidence: float) -> None:
+        self.text = story["text"]
+        self.quotes = story["quotes"]
+        self.names = {c["id"]: c["name"] for c in story["characters"]}
+        self.colour_index = colour_index
+        self.low_confidence = low_confidence
+        self.next = 0
+
+    def none_in(self, end: int) -> bool:
+        """Whether no quotation left to mark starts before ``end``."""
+        return self.next >= len(self.quotes) or self.quotes[self.next]["start"] >= end
+
+    def mark(self, start: int, end: int) -> tuple[str, set[str]]:
+        """The escaped HTML of text[start:end] with its quotations marked, and their speakers."""
+        text = self.text
         speakers: set[str] = set()
         pieces: list[str] = []
         cursor = start
-        while next_quote < len(quotes) and quotes[next_quote]["start"] < end:
-            quote = quotes[next_quote]
-            next_quote += 1
+        while self.next < len(self.quotes) and self.quotes[self.next]["start"] < end:
+            quote = self.quotes[self.next]
+            self.next += 1
             if quote["start"] < cursor:
                 continue
             pieces.append(str(escape(text[cursor : quote["start"]])))
             speaker = quote["speaker"]
             if speaker is not None:
                 speakers.add(speaker)
-            classes = ["quote", _colour_class(speaker, colour_index)]
-            if quote["confidence"] < low_confidence:
+            classes = ["quote", _colour_class(speaker, self.colour_index)]
+            if quote["confidence"] < self.low_confidence:
                 classes.append("unsure")
-            label = names.get(speaker, "unknown speaker") if speaker else "unknown speaker"
+            label = self.names.get(speaker, "unknown speaker") if speaker else "unknown speaker"
             pieces.append(
                 f'<span class="{" ".join(classes)}" data-quote-id="{escape(quote["id"])}"'
                 f' data-speaker="{escape(speaker or "")}" data-label="{escape(label)}"'
@@ -223,12 +269,7 @@ def _marked_text(story: dict, colour_index: dict[str, int], low_confidence: floa
             )
             cursor = quote["end"]
         pieces.append(str(escape(text[cursor:end])))
-        kind = "" if inside else ' class="break"'
-        said = f' data-speakers="{escape(" ".join(sorted(speakers)))}"' if speakers else ""
-        parts.append(f"<p{kind}{said}>{''.join(pieces)}</p>")
-    if open_scene:
-        parts.append("</section>")
-    return Markup("\n".join(parts))
+        return "".join(pieces), speakers
 
 
 def _scene_edges(story: dict) -> dict[str, set[tuple[str, str]]]:
@@ -240,25 +281,42 @@ def _scene_edges(story: dict) -> dict[str, set[tuple[str, str]]]:
 
 
 def _speaker_series(
-    story: dict, ranked: list[str], names: dict[str, str], scene_position: dict[str, int]
+    story: dict,
+    ranked: list[str],
+    names: dict[str, str],
+    colours: dict[str, str],
+    scene_position: dict[str, int],
 ) -> list[ArcSeries]:
     points: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for scene in story["scenes"]:
         for entry in (scene.get("sentiment") or {}).get("characters", ()):
             points[entry["character"]].append((scene_position[scene["id"]], entry["mean"]))
-    return [ArcSeries(names.get(cid, cid), tuple(points[cid])) for cid in ranked if points[cid]]
+    return [
+        ArcSeries(names.get(cid, cid), tuple(points[cid]), colours.get(cid, OTHER_COLOUR))
+        for cid in ranked
+        if points[cid]
+    ]
 
 
 def _relationship_series(
-    story: dict, edges: Counter, names: dict[str, str], scene_position: dict[str, int]
+    story: dict,
+    edges: Counter,
+    names: dict[str, str],
+    colours: dict[str, str],
+    scene_position: dict[str, int],
 ) -> list[ArcSeries]:
+    """Each main speaker → addressee pair, in the speaker's colour."""
     points: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for scene in story["scenes"]:
         for entry in (scene.get("sentiment") or {}).get("relationships", ()):
             pair = (entry["speaker"], entry["addressee"])
             points[pair].append((scene_position[scene["id"]], entry["mean"]))
     return [
-        ArcSeries(f"{names.get(s, s)} → {names.get(a, a)}", tuple(points[(s, a)]))
+        ArcSeries(
+            f"{names.get(s, s)} → {names.get(a, a)}",
+            tuple(points[(s, a)]),
+            colours.get(s, OTHER_COLOUR),
+        )
         for (s, a), lines in edges.most_common()
         if lines >= MIN_ARC_QUOTES and points[(s, a)]
     ]

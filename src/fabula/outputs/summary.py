@@ -7,6 +7,8 @@ JSON file always has everything.
 from __future__ import annotations
 
 from fabula.model import Story
+from fabula.outputs.words import counted
+from fabula.settings import DEFAULT_SETTINGS
 
 MAX_CAST_LINES = 15
 MAX_SCENE_LINES = 20
@@ -14,12 +16,14 @@ MAX_NAMES_PER_SCENE = 8
 MAX_DIAGNOSTIC_LINES = 5
 
 
-def format_summary(story: Story) -> str:
-    """Cast by lines spoken (most first), each scene with who is present, then reading notes.
+def format_summary(story: Story, low_confidence: float = DEFAULT_SETTINGS.low_confidence) -> str:
+    """How many lines fabula is unsure of, the cast by lines spoken (most first), each scene
+    with who is present, then reading notes.
 
     Example::
 
         2 characters, 3 quotations, 1 scene
+        Uncertain: 1 of 2 lines (speaker confidence below 0.5)
         Cast (lines spoken):
           Odile             1
           Wren              1
@@ -27,12 +31,19 @@ def format_summary(story: Story) -> str:
           s0 "Chapter 1": Wren, Odile (3 quotes)
     """
     lines = [
-        f"{_count(len(story.characters), 'character')}, "
-        f"{_count(len(story.quotes), 'quotation')}, {_count(len(story.scenes), 'scene')}"
+        f"{counted(len(story.characters), 'character')}, "
+        f"{counted(len(story.quotes), 'quotation')}, {counted(len(story.scenes), 'scene')}"
     ]
-    cast = sorted(story.characters, key=lambda c: (-c.quote_count, c.name))
     # Lines, as in ``quote_count``: the parts of one interrupted quotation are one line.
-    unattributed = sum(1 for q in story.quotes if q.speaker is None and q.continues is None)
+    lines_spoken = [q for q in story.quotes if q.continues is None]
+    if lines_spoken:
+        uncertain = sum(q.confidence < low_confidence for q in lines_spoken)
+        lines.append(
+            f"Uncertain: {uncertain} of {counted(len(lines_spoken), 'line')}"
+            f" (speaker confidence below {low_confidence:g})"
+        )
+    cast = sorted(story.characters, key=lambda c: (-c.quote_count, c.name))
+    unattributed = sum(1 for q in lines_spoken if q.speaker is None)
     if cast or unattributed:
         lines.append("Cast (lines spoken):")
         width = max((len(c.name) for c in cast[:MAX_CAST_LINES]), default=0)
@@ -41,7 +52,7 @@ def format_summary(story: Story) -> str:
             narrator = " (narrator)" if character.is_narrator else ""
             lines.append(f"  {character.name:<{width}}  {character.quote_count:>5}{narrator}")
         if len(cast) > MAX_CAST_LINES:
-            lines.append(f"  ... {_count(len(cast) - MAX_CAST_LINES, 'more character')}")
+            lines.append(f"  ... {counted(len(cast) - MAX_CAST_LINES, 'more character')}")
         if unattributed:
             lines.append(f"  {'(no speaker)':<{width}}  {unattributed:>5}")
 
@@ -57,17 +68,13 @@ def format_summary(story: Story) -> str:
         who = ", ".join(names.get(c, c) for c in scene.characters[:MAX_NAMES_PER_SCENE])
         if len(scene.characters) > MAX_NAMES_PER_SCENE:
             who += f" and {len(scene.characters) - MAX_NAMES_PER_SCENE} more"
-        quotes = _count(quotes_per_scene.get(scene.id, 0), "quote")
+        quotes = counted(quotes_per_scene.get(scene.id, 0), "quote")
         lines.append(f"  {scene.id}{heading}: {who or 'nobody'} ({quotes})")
     if len(story.scenes) > MAX_SCENE_LINES:
-        lines.append(f"  ... {_count(len(story.scenes) - MAX_SCENE_LINES, 'more scene')}")
+        lines.append(f"  ... {counted(len(story.scenes) - MAX_SCENE_LINES, 'more scene')}")
     if story.diagnostics:
         lines.append("Notes:")
     lines.extend(f"  {note}" for note in story.diagnostics[:MAX_DIAGNOSTIC_LINES])
     if len(story.diagnostics) > MAX_DIAGNOSTIC_LINES:
-        lines.append(f"  ... {_count(len(story.diagnostics) - MAX_DIAGNOSTIC_LINES, 'more note')}")
+        lines.append(f"  ... {counted(len(story.diagnostics) - MAX_DIAGNOSTIC_LINES, 'more note')}")
     return "\n".join(lines)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
