@@ -7,15 +7,16 @@ findings; this module is the only one that attaches them to the document.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fabula.analysis.counts import count_characters
 from fabula.analysis.entities import EntityCategory, find_entities
 from fabula.analysis.events import tag_events
 from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
+from fabula.arguments import checked_cast, checked_settings, story_source
 from fabula.attribution.addressees import (
     AddresseeModel,
     AddresseeSink,
@@ -60,13 +61,18 @@ from fabula.settings import DEFAULT_SETTINGS, Settings
 
 
 def analyze(
-    text: str,
-    cast: Sequence[KnownCharacter] | None = None,
+    text: str | bytes,
+    cast: Sequence[KnownCharacter | Mapping[str, Any]] | None = None,
     *,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Story:
-    """Analyse one story given as a string (already decoded)."""
-    return analyze_source(SourceText(text=text), cast, settings=settings)
+    """Analyse one story: a ``str``, or ``bytes`` decoded as ``fabula analyze`` decodes a file.
+
+    ``cast`` lists ``KnownCharacter``s, or dicts with their keys; a wrong argument raises a
+    ``FabulaError`` that says what to pass (see ``arguments.py``).
+    """
+    source = story_source(text)
+    return analyze_source(source, checked_cast(cast), settings=checked_settings(settings))
 
 
 def analyze_source(
