@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import click
 
 from fabula import __version__, pipeline, reading
+from fabula.diagnostics import warnings_in
 from fabula.errors import ConfigError, FabulaError, InputError, StageError
 from fabula.evaluation.command import eval_command
 from fabula.language.analyse import Progress
@@ -176,6 +177,8 @@ def analyze(
             exit_code = exit_code or code
             continue
         if not quiet:
+            for warning in warnings_in(story):
+                click.echo(f"fabula: {label}: {warning}", err=True)
             click.echo(f"{label} -> {', '.join(str(path) for path in written)}")
             click.echo(format_summary(story))
     ctx.exit(exit_code)

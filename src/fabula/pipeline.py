@@ -30,6 +30,7 @@ from fabula.cast.names import find_cast
 from fabula.cast.tags import known_cast_from_tags
 from fabula.coreference.descriptions import describe_people
 from fabula.coreference.pronouns import resolve_pronouns, resolve_quoted_pronouns
+from fabula.diagnostics import check_evidence
 from fabula.language.analyse import Progress, parse_text
 from fabula.model import (
     Attribution,
@@ -155,7 +156,7 @@ def analyze_source(
         )
     )
     characters = count_characters(joined.characters, mentions, quotes)
-    return Story(
+    story = Story(
         text=text,
         paragraphs=paragraphs,
         scenes=scenes,
@@ -169,6 +170,7 @@ def analyze_source(
         entities=_in_scenes(joined.entities, scenes),
         events=_in_scenes(joined.events, scenes),
     )
+    return check_evidence(story, known_cast)
 
 
 def _in_scenes(found: tuple[_Located, ...], scenes: tuple[Scene, ...]) -> tuple[_Located, ...]:

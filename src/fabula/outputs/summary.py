@@ -6,6 +6,7 @@ JSON file always has everything.
 
 from __future__ import annotations
 
+from fabula.diagnostics import WARNING
 from fabula.model import Story
 from fabula.outputs.json_schema import scene_characters
 
@@ -16,7 +17,8 @@ MAX_DIAGNOSTIC_LINES = 5
 
 
 def format_summary(story: Story) -> str:
-    """Cast by lines spoken (most first), each scene with who is present, then reading notes.
+    """Cast by lines spoken (most first), each scene with who is present, then reading notes
+    (not warnings: the command prints those on stderr).
 
     Example::
 
@@ -63,11 +65,13 @@ def format_summary(story: Story) -> str:
         lines.append(f"  {scene.id}{heading}: {who or 'nobody'} ({quotes})")
     if len(story.scenes) > MAX_SCENE_LINES:
         lines.append(f"  ... {_count(len(story.scenes) - MAX_SCENE_LINES, 'more scene')}")
-    if story.diagnostics:
+    # Warnings go to stderr on their own (see cli.py); these are the notes about the input.
+    notes = [note for note in story.diagnostics if not note.startswith(WARNING)]
+    if notes:
         lines.append("Notes:")
-    lines.extend(f"  {note}" for note in story.diagnostics[:MAX_DIAGNOSTIC_LINES])
-    if len(story.diagnostics) > MAX_DIAGNOSTIC_LINES:
-        lines.append(f"  ... {_count(len(story.diagnostics) - MAX_DIAGNOSTIC_LINES, 'more note')}")
+    lines.extend(f"  {note}" for note in notes[:MAX_DIAGNOSTIC_LINES])
+    if len(notes) > MAX_DIAGNOSTIC_LINES:
+        lines.append(f"  ... {_count(len(notes) - MAX_DIAGNOSTIC_LINES, 'more note')}")
     return "\n".join(lines)
 
 
