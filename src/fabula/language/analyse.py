@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from fabula.model import Paragraph, Parse, QuoteSpan, Sentence, Token
 from fabula.nlp import load_spacy
+from fabula.segmentation.paragraphs import SENTENCE_END, last_match_end
 from fabula.settings import Settings
 
 REQUIRES = {"paragraphs", "quotes"}
@@ -34,8 +35,6 @@ MAX_PIECE_CHARS = 50_000
 # marks in a row never finish). Longer runs are cut into pieces this long (the longest PDNC
 # word, dashes included, is 50 characters).
 MAX_RUN_CHARS = 100
-# A sentence ends with punctuation, perhaps closing marks, then a space; cut after the space.
-_SENTENCE_END = re.compile(r"""[.!?…]['"”’)\]]*\s+""")
 _SPACE = re.compile(r"\s+")
 _LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
 
@@ -188,25 +187,19 @@ def _is_mark_run(piece: str) -> bool:
 
 
 def _length_cuts(paragraph: str) -> set[int]:
+    """Where to cut a paragraph so no piece is over ``MAX_PIECE_CHARS`` (see ``_pieces``)."""
     cuts: set[int] = set()
     start = 0
     while len(paragraph) - start > MAX_PIECE_CHARS:
         limit = start + MAX_PIECE_CHARS
         earliest = start + MAX_PIECE_CHARS // 2
-        cut = _last_end(_SENTENCE_END, paragraph, earliest, limit) or _last_end(
-            _SPACE, paragraph, earliest, limit
+        start = (
+            last_match_end(SENTENCE_END, paragraph, earliest, limit)
+            or last_match_end(_SPACE, paragraph, earliest, limit)
+            or limit
         )
-        start = cut or limit
         cuts.add(start)
     return cuts
-
-
-def _last_end(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
-    """Where the last match of ``pattern`` within ``text[start:end]`` ends, if any."""
-    last = None
-    for match in pattern.finditer(text, start, end):
-        last = match
-    return last.end() if last is not None else None
 
 
 def _book_token_indices(doc, first: int) -> dict[int, int]:

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from fabula.model import Paragraph
 
-__all__ = ["find_paragraphs"]
+__all__ = ["SENTENCE_END", "find_paragraphs", "last_match_end"]
 
 # One-paragraph-per-line texts (common in fan fiction) have blank lines only around scene
 # breaks, their lines end where sentences end, and their lines are often long; hard-wrapped
@@ -30,7 +30,7 @@ MAX_PARAGRAPH_CHARS = 20_000
 LOST_BREAK_MIN_CHARS = 300
 LOST_BREAK_MAX_CHARS = 1_000
 # A sentence ends with punctuation, perhaps closing marks, then whitespace.
-_SENTENCE_END = re.compile(r"""[.!?…]['"”’)\]]*\s+""")
+SENTENCE_END = re.compile(r"""[.!?…]['"”’)\]]*\s+""")
 _SPACE = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S")
 _DOUBLE_MARKS = re.compile('["“”]')
@@ -104,8 +104,8 @@ def _cut_lost_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
         earliest, limit = start + LOST_BREAK_MIN_CHARS, start + LOST_BREAK_MAX_CHARS
         cut = (
             _balanced_sentence_end(text, start, earliest, limit)
-            or _last_end(_SENTENCE_END, text, earliest, limit)
-            or _last_end(_SPACE, text, earliest, limit)
+            or last_match_end(SENTENCE_END, text, earliest, limit)
+            or last_match_end(_SPACE, text, earliest, limit)
             or limit
         )
         spans.append((start, start + len(text[start:cut].rstrip())))
@@ -118,7 +118,7 @@ def _balanced_sentence_end(text: str, start: int, earliest: int, limit: int) -> 
     quotation marks between ``start`` and it."""
     marks = len(_DOUBLE_MARKS.findall(text, start, earliest))
     counted_to = earliest
-    for match in _SENTENCE_END.finditer(text, earliest, limit):
+    for match in SENTENCE_END.finditer(text, earliest, limit):
         marks += len(_DOUBLE_MARKS.findall(text, counted_to, match.end()))
         counted_to = match.end()
         if marks % 2 == 0:
@@ -126,7 +126,7 @@ def _balanced_sentence_end(text: str, start: int, earliest: int, limit: int) -> 
     return None
 
 
-def _last_end(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+def last_match_end(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
     """Where the last match of ``pattern`` in ``text[start:end]`` ends, if any."""
     last = None
     for match in pattern.finditer(text, start, end):
