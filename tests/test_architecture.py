@@ -14,10 +14,17 @@ from fabula.errors import StageError
 from fabula.stages import check_order, contract_of
 
 PACKAGE = Path(fabula.__file__).parent
+BASE_MODULES = (
+    "fabula.errors",
+    "fabula.settings",
+    "fabula.model",
+    "fabula.stages",
+    "fabula.typography",
+    "fabula.workers",
+)
 # Each module may import its own layer and the layers before it, never a later one.
 LAYERS = (
-    ("fabula.errors", "fabula.settings", "fabula.model", "fabula.stages", "fabula.typography")
-    + ("fabula.workers",),
+    BASE_MODULES,
     ("fabula.reading",),
     ("fabula.segmentation",),
     ("fabula.language", "fabula.nlp"),
@@ -27,7 +34,7 @@ LAYERS = (
     ("fabula.analysis",),
     ("fabula.models",),
     ("fabula.outputs",),
-    ("fabula.pipeline",),
+    ("fabula.pipeline", "fabula.arguments"),
     ("fabula.training", "fabula.evaluation", "fabula.corpus", "fabula.cli", "fabula"),
 )
 

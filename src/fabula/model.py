@@ -14,15 +14,22 @@ from __future__ import annotations
 import json
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NewType
+
+from fabula.errors import ConfigError
 
 CharacterId = NewType("CharacterId", str)
 QuoteId = NewType("QuoteId", str)
 SceneId = NewType("SceneId", str)
 
 SCHEMA = "fabula.story/1"
+# The pronouns a character's gender is written as; None when unknown.
+GENDERS = ("he", "she", "they")
+# The keys of a cast file's entries (``KnownCharacter.from_dict``).
+CAST_KEYS = ("name", "aliases", "gender", "is_narrator")
 
 
 class QuoteType(StrEnum):
@@ -192,12 +199,63 @@ class Character:
 
 @dataclass(frozen=True, slots=True)
 class KnownCharacter:
-    """A cast member given by the user (``--cast``): anchors detection."""
+    """A cast member given by the user (``--cast``): anchors detection.
+
+    Checked when made, since users make them: ``KnownCharacter("Ann", aliases="Annie")`` raises
+    a ``ConfigError`` that asks for ``aliases=("Annie",)``; a list of aliases becomes a tuple.
+    """
 
     name: str
     aliases: tuple[str, ...] = ()
-    gender: str | None = None
+    gender: str | None = None  # "he", "she", "they" or None
     is_narrator: bool = False  # the "I" of a first-person narration
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ConfigError(
+                f'KnownCharacter: name must be a non-empty str, like "Ann", not {self.name!r}'
+            )
+        where = f"KnownCharacter {self.name!r}"
+        if isinstance(self.aliases, str | bytes) or not isinstance(self.aliases, tuple | list):
+            raise ConfigError(
+                f'{where}: aliases must be a tuple of names, like aliases=("Annie",),'
+                f" not {self.aliases!r}"
+            )
+        if not all(isinstance(alias, str) and alias.strip() for alias in self.aliases):
+            raise ConfigError(f"{where}: each alias must be a non-empty str: {self.aliases!r}")
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+        if self.gender is not None and self.gender not in GENDERS:
+            raise ConfigError(
+                f'{where}: gender must be "he", "she", "they" or None, not {self.gender!r}'
+            )
+        if not isinstance(self.is_narrator, bool):
+            raise ConfigError(
+                f"{where}: is_narrator must be True or False, not {self.is_narrator!r}"
+            )
+
+    @classmethod
+    def from_dict(cls, entry: Mapping[str, Any]) -> KnownCharacter:
+        """One entry of a cast file: ``{"name": "Ann", "aliases": ["Annie"], "gender": "she",
+        "is_narrator": false}``; only ``name`` is required, surrounding spaces are dropped and
+        any other key is refused (a typo such as "alias" would otherwise be lost)."""
+        unknown = sorted(set(entry) - set(CAST_KEYS), key=str)
+        if unknown:
+            raise ConfigError(f"unknown key {unknown[0]!r} (allowed: {', '.join(CAST_KEYS)})")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError('"name" must be a non-empty string')
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list | tuple) or not all(
+            isinstance(a, str) and a.strip() for a in aliases
+        ):
+            raise ConfigError('"aliases" must be a list of non-empty strings')
+        gender = entry.get("gender")
+        if gender is not None and gender not in GENDERS:
+            raise ConfigError('"gender" must be "he", "she", "they" or null')
+        is_narrator = entry.get("is_narrator", False)
+        if not isinstance(is_narrator, bool):
+            raise ConfigError('"is_narrator" must be true or false')
+        return cls(name.strip(), tuple(a.strip() for a in aliases), gender, is_narrator)
 
 
 @dataclass(frozen=True, slots=True)

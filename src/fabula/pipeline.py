@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fabula.analysis.counts import count_characters
+from fabula.analysis.diagnostics import check_evidence
 from fabula.analysis.events import tag_events
 from fabula.analysis.presence import scene_presence
 from fabula.analysis.profiles import ProfileCounts, build_profiles, collect_profile_words
 from fabula.analysis.sentiment import scene_sentiments, score_quotes
+from fabula.arguments import checked_cast, checked_settings, story_source
 from fabula.attribution.addressees import find_addressees
 from fabula.attribution.confidence import calibrate_confidences
 from fabula.attribution.conversation import Conversation
@@ -79,6 +81,7 @@ STAGES = (
     scene_presence,
     scene_sentiments,
     build_profiles,
+    check_evidence,
 )
 # What a run starts from: the source's text and what reading found beside it.
 GIVEN = frozenset({"text", "work", "chapters"})
@@ -96,13 +99,18 @@ class Observer:
 
 
 def analyze(
-    text: str,
-    cast: Sequence[KnownCharacter] | None = None,
+    text: str | bytes,
+    cast: Sequence[KnownCharacter | Mapping[str, Any]] | None = None,
     *,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Story:
-    """Analyse one story given as a string (already decoded)."""
-    return analyze_source(SourceText(text=text), cast, settings=settings)
+    """Analyse one story: a ``str``, or ``bytes`` decoded as ``fabula analyze`` decodes a file.
+
+    ``cast`` lists ``KnownCharacter``s, or dicts with their keys; a wrong argument raises a
+    ``FabulaError`` that says what to pass (see ``arguments.py``).
+    """
+    source = story_source(text)
+    return analyze_source(source, checked_cast(cast), settings=checked_settings(settings))
 
 
 def analyze_source(
@@ -174,7 +182,7 @@ class Pipeline:
         if progress is not None:
             progress(len(text), len(text))
         joined = _join_windows(windows) if windows else _WindowFindings((), (), (), ProfileCounts())
-        return self._assemble(source, segments, joined)
+        return check_evidence(self._assemble(source, segments, joined), known_cast)
 
     def _assemble(self, source: SourceText, segments: _Segments, joined: _WindowFindings) -> Story:
         """The story from the windows' joined findings: quotations with their scenes and

@@ -215,8 +215,8 @@ def test_documented_example_follows_the_contract(repo_root: Path, sample_story: 
     assert [text[m["start"] : m["end"]] for m in example["mentions"]] == [
         "Wren",
         "Odile",
-        "her",
         "she",
+        "her",
     ]
     assert [text[p["start"] : p["end"]] for p in example["paragraphs"]] == text.strip().split(
         "\n\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from fabula import pipeline, reading
+from fabula.analysis.diagnostics import warnings_in
 from fabula.commands.cast_file import load_cast
 from fabula.commands.exits import EXIT_CODES_HELP, print_error
 from fabula.commands.files import (
@@ -135,6 +136,8 @@ def analyze(
             failed += 1
             continue
         if not quiet:
+            for warning in warnings_in(story):
+                click.echo(f"fabula: {label}: {warning}", err=True)
             took = duration(time.perf_counter() - started)
             click.echo(f"{label} -> {', '.join(str(path) for path in written)} ({took})")
             click.echo(format_summary(story))

@@ -9,9 +9,6 @@ from pathlib import Path
 from fabula.errors import ConfigError
 from fabula.model import KnownCharacter
 
-GENDERS = ("he", "she", "they")
-CAST_KEYS = frozenset({"name", "aliases", "gender", "is_narrator"})
-
 
 def load_cast(path: Path) -> tuple[KnownCharacter, ...]:
     """Read a ``--cast`` file: a JSON list of ``{"name", "aliases", "gender", "is_narrator"}``.
@@ -44,29 +41,10 @@ def load_cast(path: Path) -> tuple[KnownCharacter, ...]:
 def _known_character(entry: object, where: str) -> KnownCharacter:
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: expected an object, got {_json_type(entry)}")
-    unknown = sorted(set(entry) - CAST_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key {unknown[0]!r} (allowed: name, aliases, gender, is_narrator)"
-        )
-    name = entry.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f'{where}: "name" must be a non-empty string')
-    aliases = entry.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-        raise ConfigError(f'{where}: "aliases" must be a list of non-empty strings')
-    gender = entry.get("gender")
-    if gender is not None and gender not in GENDERS:
-        raise ConfigError(f'{where}: "gender" must be "he", "she", "they" or null')
-    is_narrator = entry.get("is_narrator", False)
-    if not isinstance(is_narrator, bool):
-        raise ConfigError(f'{where}: "is_narrator" must be true or false')
-    return KnownCharacter(
-        name=name.strip(),
-        aliases=tuple(a.strip() for a in aliases),
-        gender=gender,
-        is_narrator=is_narrator,
-    )
+    try:
+        return KnownCharacter.from_dict(entry)
+    except ConfigError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _json_type(value: object) -> str:

@@ -6,6 +6,7 @@ JSON file always has everything.
 
 from __future__ import annotations
 
+from fabula.analysis.diagnostics import WARNING
 from fabula.model import Story
 from fabula.outputs.words import counted
 from fabula.settings import DEFAULT_SETTINGS
@@ -18,7 +19,8 @@ MAX_DIAGNOSTIC_LINES = 5
 
 def format_summary(story: Story, low_confidence: float = DEFAULT_SETTINGS.low_confidence) -> str:
     """How many lines fabula is unsure of, the cast by lines spoken (most first), each scene
-    with who is present, then reading notes.
+    with who is present, then reading notes (not warnings: the command prints those on
+    stderr).
 
     Example::
 
@@ -72,9 +74,11 @@ def format_summary(story: Story, low_confidence: float = DEFAULT_SETTINGS.low_co
         lines.append(f"  {scene.id}{heading}: {who or 'nobody'} ({quotes})")
     if len(story.scenes) > MAX_SCENE_LINES:
         lines.append(f"  ... {counted(len(story.scenes) - MAX_SCENE_LINES, 'more scene')}")
-    if story.diagnostics:
+    # Warnings go to stderr on their own (see the analyze command); these are notes on the input.
+    notes = [note for note in story.diagnostics if not note.startswith(WARNING)]
+    if notes:
         lines.append("Notes:")
-    lines.extend(f"  {note}" for note in story.diagnostics[:MAX_DIAGNOSTIC_LINES])
-    if len(story.diagnostics) > MAX_DIAGNOSTIC_LINES:
-        lines.append(f"  ... {counted(len(story.diagnostics) - MAX_DIAGNOSTIC_LINES, 'more note')}")
+    lines.extend(f"  {note}" for note in notes[:MAX_DIAGNOSTIC_LINES])
+    if len(notes) > MAX_DIAGNOSTIC_LINES:
+        lines.append(f"  ... {counted(len(notes) - MAX_DIAGNOSTIC_LINES, 'more note')}")
     return "\n".join(lines)

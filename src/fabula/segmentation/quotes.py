@@ -8,6 +8,7 @@ or outside quotations as they are, so nested quotes and apostrophes never end a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from fabula.model import Paragraph, QuoteSpan
@@ -118,8 +119,8 @@ def _scan_dash_paragraph(text: str, paragraph: Paragraph) -> list[_Span]:
     for i in range(start + 1, end):
         if text[i] not in DASHES:
             continue
-        before = text[start:i].rstrip()[-1:]
-        after = text[i + 1 : end].lstrip()[:1]
+        before = _last_non_space(text, start, i)
+        after = _first_non_space(text, i + 1, end)
         if speech_start is not None and (before in _DASH_PUNCTUATION or after.islower()):
             _add(
                 spans, text, speech_start, _trim_end(text, speech_start, i), paragraph, closed=True
@@ -130,6 +131,20 @@ def _scan_dash_paragraph(text: str, paragraph: Paragraph) -> list[_Span]:
     if speech_start is not None:
         _add(spans, text, speech_start, _trim_end(text, speech_start, end), paragraph, closed=True)
     return spans
+
+
+def _last_non_space(text: str, start: int, end: int) -> str:
+    """The last non-space character of ``text[start:end]``, or "" (reads only the spaces)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
+
+
+def _first_non_space(text: str, start: int, end: int) -> str:
+    """The first non-space character of ``text[start:end]``, or ""."""
+    while start < end and text[start].isspace():
+        start += 1
+    return text[start] if start < end else ""
 
 
 def _unclosed_note(span: _Span) -> str:
@@ -158,12 +173,13 @@ def _scan_paragraph(
     marks = convention.opening + convention.closing + convention.either
     spans: list[_Span] = []
     open_at: int | None = None
+    closes_ahead = _ClosesAhead(text, start, end, convention)
     i = start
     while i < end:
         if text[i] not in marks:
             i += 1
             continue
-        role = _role(text, i, start, end, convention, inside=open_at is not None)
+        role = _role(text, i, start, end, convention, closes_ahead, inside=open_at is not None)
         if role == "open":
             if open_at is not None:
                 notes.append(
@@ -185,7 +201,16 @@ def _scan_paragraph(
     return spans
 
 
-def _role(text: str, i: int, start: int, end: int, convention: _Convention, *, inside: bool) -> str:
+def _role(
+    text: str,
+    i: int,
+    start: int,
+    end: int,
+    convention: _Convention,
+    closes_ahead: _ClosesAhead,
+    *,
+    inside: bool,
+) -> str:
     """Whether the mark at ``i`` opens, closes or is not a quotation mark here ("none")."""
     mark = text[i]
     before = text[i - 1] if i > start else " "
@@ -214,14 +239,39 @@ def _role(text: str, i: int, start: int, end: int, convention: _Convention, *, i
     # A closing-shaped single mark: a closing quote, or an apostrophe ending a word.
     if not inside:
         return "none" if before.isalnum() else "close"
-    if before.isalnum() and after.isspace() and _later_close_first(text, i, end, convention):
+    if before.isalnum() and after.isspace() and closes_ahead.after(i):
         return "none"  # the boys' books, goin' home: the quotation ends further on
     return "close"
 
 
-def _later_close_first(text: str, i: int, end: int, convention: _Convention) -> bool:
-    """Whether a clear closing mark (after punctuation) comes before any opening mark."""
-    for j in range(i + 1, end):
+class _ClosesAhead:
+    """Whether, after a position in a paragraph, a clear closing mark (after punctuation) comes
+    before any opening mark: in ``'the boys' books,'`` one does (after "books,"), so the mark
+    after "boys" is an apostrophe.
+
+    The paragraph's clear marks are listed once, on the first question, so asking at every
+    mark costs time linear in the paragraph's length, not quadratic.
+    """
+
+    def __init__(self, text: str, start: int, end: int, convention: _Convention) -> None:
+        self._text, self._start, self._end, self._convention = text, start, end, convention
+        self._clear_marks: tuple[list[int], list[bool]] | None = None
+
+    def after(self, i: int) -> bool:
+        if self._clear_marks is None:
+            self._clear_marks = _clear_marks(self._text, self._start, self._end, self._convention)
+        positions, closes = self._clear_marks
+        next_clear = bisect_right(positions, i)
+        return next_clear < len(positions) and closes[next_clear]
+
+
+def _clear_marks(
+    text: str, start: int, end: int, convention: _Convention
+) -> tuple[list[int], list[bool]]:
+    """Where the paragraph's clear opening (False) and closing (True) marks are, in order."""
+    positions: list[int] = []
+    closes: list[bool] = []
+    for j in range(start + 1, end):
         ch = text[j]
         if ch not in (convention.closing, convention.either, convention.opening):
             continue
@@ -229,10 +279,12 @@ def _later_close_first(text: str, i: int, end: int, convention: _Convention) -> 
         after = text[j + 1] if j + 1 < end else " "
         if ch != convention.closing and before.isspace() and not after.isspace():
             if not _ELISION.match(text, j + 1):
-                return False
+                positions.append(j)
+                closes.append(False)
         elif before in _FINAL_PUNCTUATION and (after.isspace() or not after.isalnum()):
-            return True
-    return False
+            positions.append(j)
+            closes.append(True)
+    return positions, closes
 
 
 def _extend_doubled_close(
@@ -271,8 +323,8 @@ def _is_scare_quote(text: str, span: _Span, paragraphs: tuple[Paragraph, ...]) -
     """
     if not span.closed or len(text[span.char_start : span.char_end].split()) > _MAX_SCARE_WORDS:
         return False
-    before = text[paragraphs[span.paragraph_index].char_start : span.char_start].rstrip()
-    return bool(before) and before[-1].isalnum()
+    before = _last_non_space(text, paragraphs[span.paragraph_index].char_start, span.char_start)
+    return before.isalnum()
 
 
 def _link(text: str, spans: list[_Span]) -> tuple[QuoteSpan, ...]:
