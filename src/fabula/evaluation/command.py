@@ -1,5 +1,5 @@
 """``fabula eval pdnc DIR`` and ``fabula eval litbank-coref DIR``: run fabula over an
-annotated corpus and print the scores.
+annotated corpus and print the scores (``fabula eval fanfic DIR`` lives in fanfic_command.py).
 
 Registered in ``cli.py`` with ``main.add_command(eval_command)``. Novels run in worker
 processes when ``--jobs`` > 1; results are printed and written in corpus order regardless.
@@ -20,8 +20,10 @@ from pathlib import Path
 import click
 
 from fabula.errors import InputError
+from fabula.evaluation.fanfic_command import fanfic_command
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
+from fabula.evaluation.table import format_row, percent, run_in_order
 from fabula.extras import require
 from fabula.model import SourceText
 from fabula.models import speaker_ranker_folds
@@ -82,6 +84,9 @@ def held_out_fold(novel: str) -> str:
 @click.group("eval")
 def eval_command() -> None:
     """Score fabula against annotated corpora."""
+
+
+eval_command.add_command(fanfic_command)
 
 
 @eval_command.command("pdnc")
@@ -223,31 +228,17 @@ def _run_all(
     corpus_dir: Path, names: Sequence[str], given: dict[str, bool], *, jobs: int
 ) -> Iterator[NovelRun]:
     """``given`` says what gold input fabula gets: ``evaluate_novel``'s ``use_gold_*`` flags."""
-    work = partial(evaluate_novel, corpus_dir, **given)
-    if jobs == 1:
-        yield from map(work, names)
-        return
-    # "spawn": a forked worker would inherit the parent's threads and any loaded model state.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(work, names)
-
-
-def _percent(rate: float | None) -> str:
-    return "-" if rate is None else f"{100 * rate:.1f}"
+    return run_in_order(partial(evaluate_novel, corpus_dir, **given), names, jobs=jobs)
 
 
 def _row(cells: Iterable[object]) -> str:
-    return " ".join(
-        str(cell).ljust(width) if i == 0 else str(cell).rjust(width)
-        for i, (cell, (_, width)) in enumerate(zip(cells, _COLUMNS, strict=True))
-    )
+    return format_row(cells, _COLUMNS)
 
 
 def _rate_cells(rates: dict[str, float | None]) -> list[str]:
     keys = ("quote_recall", "speaker", "speaker_explicit", "speaker_anaphoric")
     keys += ("speaker_implicit", "addressee_f1")
-    return [_percent(rates[k]) for k in keys]
+    return [percent(rates[k]) for k in keys]
 
 
 def _novel_row(run: NovelRun) -> str:
