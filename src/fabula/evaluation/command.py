@@ -21,6 +21,7 @@ import click
 
 from fabula.errors import InputError
 from fabula.evaluation.fanfic_command import fanfic_command
+from fabula.evaluation.fic_style import perturb_novel, style_for
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
 from fabula.evaluation.table import format_row, percent, run_in_order
@@ -45,6 +46,10 @@ _COLUMNS = (
 )
 
 
+PLAIN_STYLE = "plain"
+FANFIC_STYLE = "fanfic"
+
+
 @dataclass(frozen=True, slots=True)
 class NovelRun:
     score: NovelScore
@@ -52,10 +57,21 @@ class NovelRun:
 
 
 def evaluate_novel(
-    corpus_dir: Path, name: str, *, use_gold_cast: bool = False, use_gold_quotes: bool = False
+    corpus_dir: Path,
+    name: str,
+    *,
+    use_gold_cast: bool = False,
+    use_gold_quotes: bool = False,
+    style: str = PLAIN_STYLE,
 ) -> NovelRun:
-    """Analyse one PDNC novel with fabula and score it (runs in a worker process)."""
+    """Analyse one PDNC novel with fabula and score it (runs in a worker process).
+
+    With ``style="fanfic"`` the novel is first rewritten in fan-fiction punctuation
+    (``fic_style.perturb_novel``), its gold carried along.
+    """
     novel = read_novel(corpus_dir, name)
+    if style == FANFIC_STYLE:
+        novel = perturb_novel(novel).novel
     fold = held_out_fold(name)
     settings = Settings(speaker_ranker=fold, addressee_model=fold)
     spans = gold_quote_spans(novel, find_paragraphs(novel.text)) if use_gold_quotes else None
@@ -103,6 +119,13 @@ eval_command.add_command(fanfic_command)
     "--novel", "novels", multiple=True, metavar="NAME", help="Only this novel folder (repeatable)."
 )
 @click.option(
+    "--style",
+    type=click.Choice([PLAIN_STYLE, FANFIC_STYLE]),
+    default=PLAIN_STYLE,
+    show_default=True,
+    help="fanfic: rewrite each novel in fan-fiction punctuation first (gold carried along).",
+)
+@click.option(
     "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Novels in parallel."
 )
 @click.option(
@@ -116,6 +139,7 @@ def pdnc_command(
     gold_cast: bool,
     gold_quotes: bool,
     novels: tuple[str, ...],
+    style: str,
     jobs: int,
     json_path: Path | None,
 ) -> None:
@@ -123,7 +147,7 @@ def pdnc_command(
     names = _select_novels(corpus_dir, novels)
     click.echo(_row(name for name, _ in _COLUMNS))
     runs: list[NovelRun] = []
-    given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes}
+    given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes, "style": style}
     for run in _run_all(corpus_dir, names, given, jobs=jobs):
         runs.append(run)
         click.echo(_novel_row(run))
@@ -133,6 +157,8 @@ def pdnc_command(
     seconds = sum(r.seconds for r in runs)
     click.echo(_summary_row("micro (all quotes)", micro, micro.rates(), seconds))
     click.echo(_summary_row("macro (per novel)", micro, macro, seconds))
+    if style == FANFIC_STYLE:
+        click.echo(_style_note(names))
     if json_path is not None:
         json_path.write_text(
             json.dumps(_report(corpus_dir, given, runs, micro, macro), indent=2) + "\n",
@@ -213,6 +239,17 @@ def _coref_excerpt(excerpt, entity_tagger: str | None):
     return list(excerpt.clusters), response_clusters(story, excerpt.excerpt)
 
 
+def _style_note(names: Sequence[str]) -> str:
+    """Which of the novels the whole-novel fic changes hit."""
+    styles = {name: style_for(name) for name in names}
+    lowercase = [name for name, style in styles.items() if style.lowercase] or ["none"]
+    guillemets = [name for name, style in styles.items() if style.guillemets] or ["none"]
+    return (
+        f"fanfic style: all-lowercase: {', '.join(lowercase)}; guillemets: {', '.join(guillemets)};"
+        " tags, fused paragraphs and spaced marks in every novel (evaluation/fic_style.py)"
+    )
+
+
 def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
     if not corpus_dir.is_dir():
         raise InputError(f"PDNC folder not found: {corpus_dir}")
@@ -225,9 +262,9 @@ def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
 
 
 def _run_all(
-    corpus_dir: Path, names: Sequence[str], given: dict[str, bool], *, jobs: int
+    corpus_dir: Path, names: Sequence[str], given: dict[str, bool | str], *, jobs: int
 ) -> Iterator[NovelRun]:
-    """``given`` says what gold input fabula gets: ``evaluate_novel``'s ``use_gold_*`` flags."""
+    """``given`` says what fabula gets: ``evaluate_novel``'s ``use_gold_*`` flags and style."""
     return run_in_order(partial(evaluate_novel, corpus_dir, **given), names, jobs=jobs)
 
 
@@ -270,7 +307,7 @@ def _summary_row(
 
 def _report(
     corpus_dir: Path,
-    given: dict[str, bool],
+    given: dict[str, bool | str],
     runs: Sequence[NovelRun],
     micro: Metrics,
     macro: dict[str, float | None],
@@ -279,6 +316,7 @@ def _report(
         "corpus": str(corpus_dir),
         "gold_cast": given["use_gold_cast"],
         "gold_quotes": given["use_gold_quotes"],
+        "style": given["style"],
         "micro": {"rates": micro.rates(), "counts": asdict(micro)},
         "macro": {"rates": macro},
         "novels": [
