@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from fabula.errors import InputError
 from fabula.evaluation import fanfic_command
 from fabula.evaluation.command import eval_command
 from fabula.evaluation.fanfic import read_story
-from fabula.model import KnownCharacter, SourceText, Story
+from fabula.model import KnownCharacter, QuoteId, SourceText, Story
 
 
 @pytest.fixture
@@ -65,6 +66,7 @@ def test_gold_cast_json_and_one_story(oracle_calls: list, tmp_path: Path) -> Non
     assert story["character_names"]["c:Tam Orrin"] == "Tam Orrin"
     unknowable = story["quotes"][2]
     assert unknowable["speaker_scored"] is False and unknowable["gold_speaker"] is None
+    assert story["unmatched_predictions"] == []
     assert written["micro"]["rates"]["aliases_attached"] == 1.0
     assert written["macro"]["rates"]["speaker"] == 1.0
 
@@ -90,3 +92,23 @@ def test_a_folder_without_stories_is_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "fanfic", str(tmp_path)])
     assert result.exit_code != 0
     assert result.output.strip().startswith("fabula:") and len(result.output.splitlines()) == 1
+
+
+def test_predictions_no_gold_line_matches_are_listed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    novel = read_story(FANFIC_CORPUS, "copper_kettle")
+    story = fanfic_oracle(novel)
+    sign = novel.text.index('"Soup of the Day"')
+    spurious = replace(story.quotes[0], id=QuoteId("sign"), char_start=sign, char_end=sign + 17)
+    story = replace(story, quotes=(*story.quotes, spurious))
+    monkeypatch.setattr(fanfic_command, "analyze_source", lambda source, cast=None: story)
+    report = tmp_path / "scores.json"
+    arguments = ["fanfic", str(FANFIC_CORPUS), "--story", "copper_kettle", "--json", str(report)]
+    result = CliRunner().invoke(eval_command, arguments)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].split()[:4] == ["copper_kettle", "6", "100.0", "85.7"]
+    (written,) = json.loads(report.read_text(encoding="utf-8"))["stories"]
+    assert written["unmatched_predictions"] == [
+        {"id": "sign", "char_start": sign, "char_end": sign + 17, "text": '"Soup of the Day"'}
+    ]

@@ -22,7 +22,7 @@ from fabula.evaluation.cast_scores import CastScore, score_cast
 from fabula.evaluation.fanfic import gold_cast, list_stories, read_story
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
 from fabula.evaluation.table import Column, format_row, percent, run_in_order
-from fabula.model import SourceText
+from fabula.model import SourceText, Story
 from fabula.pipeline import analyze_source
 
 COLUMNS: tuple[Column, ...] = (
@@ -64,6 +64,8 @@ class StoryRun:
     cast: CastScore
     seconds: float  # time spent in fabula's analysis only, not reading or scoring
     names: dict[str, str]  # predicted character id → its name, for reading the mapping
+    # Predicted quotations no gold line matched (what costs precision): id, offsets, text.
+    unmatched: tuple[dict[str, object], ...]
 
 
 def evaluate_story(corpus_dir: Path, name: str, *, use_gold_cast: bool = False) -> StoryRun:
@@ -83,6 +85,21 @@ def evaluate_story(corpus_dir: Path, name: str, *, use_gold_cast: bool = False) 
         cast=score_cast(story, story_gold, score.character_map),
         seconds=seconds,
         names={c.id: c.name for c in story.characters},
+        unmatched=_unmatched(story, score),
+    )
+
+
+def _unmatched(story: Story, score: NovelScore) -> tuple[dict[str, object], ...]:
+    matched = {q.predicted_id for q in score.quotes}
+    return tuple(
+        {
+            "id": q.id,
+            "char_start": q.char_start,
+            "char_end": q.char_end,
+            "text": story.text[q.char_start : q.char_end],
+        }
+        for q in story.quotes
+        if q.id not in matched
     )
 
 
@@ -194,6 +211,7 @@ def _report(
                 "cast": asdict(run.cast),
                 "character_map": dict(run.score.character_map),
                 "character_names": run.names,
+                "unmatched_predictions": list(run.unmatched),
                 "quotes": [asdict(q) for q in run.score.quotes],
             }
             for run in runs
