@@ -12,6 +12,7 @@ from pdnc_oracle import FIXTURE_CORPUS, build_oracle
 from fabula.errors import InputError
 from fabula.evaluation import command
 from fabula.evaluation.command import eval_command
+from fabula.evaluation.fic_style import perturb_novel
 from fabula.evaluation.pdnc import read_novel
 from fabula.model import KnownCharacter, QuoteSpan, SourceText, Story
 from fabula.settings import Settings
@@ -80,3 +81,34 @@ def test_gold_quotes_hands_fabula_the_gold_spans(oracle_calls: list, tmp_path: P
 def test_bad_folder_or_novel_is_an_input_error(arguments: list[str]) -> None:
     result = CliRunner().invoke(eval_command, arguments)
     assert isinstance(result.exception, InputError)
+
+
+def test_fanfic_style_scores_the_rewritten_novel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rewritten = perturb_novel(read_novel(FIXTURE_CORPUS, "TinyTale")).novel
+    texts: list[str] = []
+
+    def analyze_source(source: SourceText, cast=None, *, settings, quote_spans=None) -> Story:
+        texts.append(source.text)
+        return build_oracle(rewritten)
+
+    monkeypatch.setattr(command, "analyze_source", analyze_source)
+    report = tmp_path / "scores.json"
+    arguments = ["pdnc", str(FIXTURE_CORPUS), "--style", "fanfic", "--json", str(report)]
+    result = CliRunner().invoke(eval_command, arguments)
+    assert result.exit_code == 0, result.output
+    assert texts == [rewritten.text]
+    assert "« You are late again, » said Tobias." in texts[0]
+    assert result.output.splitlines()[1].split()[:4] == ["TinyTale", "5", "100.0", "100.0"]
+    assert "guillemets: TinyTale" in result.output.splitlines()[-1]
+    assert json.loads(report.read_text(encoding="utf-8"))["style"] == "fanfic"
+
+
+def test_plain_style_is_the_default(oracle_calls: list, tmp_path: Path) -> None:
+    report = tmp_path / "scores.json"
+    result = CliRunner().invoke(eval_command, ["pdnc", str(FIXTURE_CORPUS), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    assert oracle_calls[0]["text"] == read_novel(FIXTURE_CORPUS, "TinyTale").text
+    assert json.loads(report.read_text(encoding="utf-8"))["style"] == "plain"
+    assert not result.output.splitlines()[-1].startswith("fanfic style")

@@ -1,5 +1,5 @@
 """``fabula eval pdnc DIR`` and ``fabula eval litbank-coref DIR``: run fabula over an
-annotated corpus and print the scores.
+annotated corpus and print the scores (``fabula eval fanfic DIR`` lives in fanfic_command.py).
 
 Registered in ``cli.py`` with ``main.add_command(eval_command)``. Novels run in worker
 processes when ``--jobs`` > 1; results are printed and written in corpus order regardless.
@@ -21,8 +21,11 @@ import click
 
 from fabula.commands.exits import EXIT_CODES_HELP
 from fabula.errors import InputError
+from fabula.evaluation.fanfic_command import fanfic_command
+from fabula.evaluation.fic_style import perturb_novel, style_for
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
+from fabula.evaluation.table import format_row, percent, run_in_order
 from fabula.extras import require
 from fabula.model import SourceText
 from fabula.models import speaker_ranker_folds
@@ -44,6 +47,10 @@ _COLUMNS = (
 )
 
 
+PLAIN_STYLE = "plain"
+FANFIC_STYLE = "fanfic"
+
+
 @dataclass(frozen=True, slots=True)
 class NovelRun:
     score: NovelScore
@@ -51,10 +58,21 @@ class NovelRun:
 
 
 def evaluate_novel(
-    corpus_dir: Path, name: str, *, use_gold_cast: bool = False, use_gold_quotes: bool = False
+    corpus_dir: Path,
+    name: str,
+    *,
+    use_gold_cast: bool = False,
+    use_gold_quotes: bool = False,
+    style: str = PLAIN_STYLE,
 ) -> NovelRun:
-    """Analyse one PDNC novel with fabula and score it (runs in a worker process)."""
+    """Analyse one PDNC novel with fabula and score it (runs in a worker process).
+
+    With ``style="fanfic"`` the novel is first rewritten in fan-fiction punctuation
+    (``fic_style.perturb_novel``), its gold carried along.
+    """
     novel = read_novel(corpus_dir, name)
+    if style == FANFIC_STYLE:
+        novel = perturb_novel(novel).novel
     fold = held_out_fold(name)
     settings = Settings(speaker_ranker=fold, addressee_model=fold)
     spans = gold_quote_spans(novel, find_paragraphs(novel.text)) if use_gold_quotes else None
@@ -85,6 +103,9 @@ def eval_command() -> None:
     """Score fabula against annotated corpora."""
 
 
+eval_command.add_command(fanfic_command)
+
+
 @eval_command.command("pdnc", epilog=EXIT_CODES_HELP)
 @click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
 @click.option(
@@ -97,6 +118,13 @@ def eval_command() -> None:
 )
 @click.option(
     "--novel", "novels", multiple=True, metavar="NAME", help="Only this novel folder (repeatable)."
+)
+@click.option(
+    "--style",
+    type=click.Choice([PLAIN_STYLE, FANFIC_STYLE]),
+    default=PLAIN_STYLE,
+    show_default=True,
+    help="fanfic: rewrite each novel in fan-fiction punctuation first (gold carried along).",
 )
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Novels in parallel."
@@ -112,6 +140,7 @@ def pdnc_command(
     gold_cast: bool,
     gold_quotes: bool,
     novels: tuple[str, ...],
+    style: str,
     jobs: int,
     json_path: Path | None,
 ) -> None:
@@ -119,7 +148,7 @@ def pdnc_command(
     names = _select_novels(corpus_dir, novels)
     click.echo(_row(name for name, _ in _COLUMNS))
     runs: list[NovelRun] = []
-    given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes}
+    given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes, "style": style}
     for run in _run_all(corpus_dir, names, given, jobs=jobs):
         runs.append(run)
         click.echo(_novel_row(run))
@@ -129,6 +158,8 @@ def pdnc_command(
     seconds = sum(r.seconds for r in runs)
     click.echo(_summary_row("micro (all quotes)", micro, micro.rates(), seconds))
     click.echo(_summary_row("macro (per novel)", micro, macro, seconds))
+    if style == FANFIC_STYLE:
+        click.echo(_style_note(names))
     if json_path is not None:
         json_path.write_text(
             json.dumps(_report(corpus_dir, given, runs, micro, macro), indent=2) + "\n",
@@ -209,6 +240,17 @@ def _coref_excerpt(excerpt, entity_tagger: str | None):
     return list(excerpt.clusters), response_clusters(story, excerpt.excerpt)
 
 
+def _style_note(names: Sequence[str]) -> str:
+    """Which of the novels the whole-novel fic changes hit."""
+    styles = {name: style_for(name) for name in names}
+    lowercase = [name for name, style in styles.items() if style.lowercase] or ["none"]
+    guillemets = [name for name, style in styles.items() if style.guillemets] or ["none"]
+    return (
+        f"fanfic style: all-lowercase: {', '.join(lowercase)}; guillemets: {', '.join(guillemets)};"
+        " tags, fused paragraphs and spaced marks in every novel (evaluation/fic_style.py)"
+    )
+
+
 def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
     if not corpus_dir.is_dir():
         raise InputError(f"PDNC folder not found: {corpus_dir}")
@@ -221,34 +263,20 @@ def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
 
 
 def _run_all(
-    corpus_dir: Path, names: Sequence[str], given: dict[str, bool], *, jobs: int
+    corpus_dir: Path, names: Sequence[str], given: dict[str, bool | str], *, jobs: int
 ) -> Iterator[NovelRun]:
-    """``given`` says what gold input fabula gets: ``evaluate_novel``'s ``use_gold_*`` flags."""
-    work = partial(evaluate_novel, corpus_dir, **given)
-    if jobs == 1:
-        yield from map(work, names)
-        return
-    # "spawn": a forked worker would inherit the parent's threads and any loaded model state.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(work, names)
-
-
-def _percent(rate: float | None) -> str:
-    return "-" if rate is None else f"{100 * rate:.1f}"
+    """``given`` says what fabula gets: ``evaluate_novel``'s ``use_gold_*`` flags and style."""
+    return run_in_order(partial(evaluate_novel, corpus_dir, **given), names, jobs=jobs)
 
 
 def _row(cells: Iterable[object]) -> str:
-    return " ".join(
-        str(cell).ljust(width) if i == 0 else str(cell).rjust(width)
-        for i, (cell, (_, width)) in enumerate(zip(cells, _COLUMNS, strict=True))
-    )
+    return format_row(cells, _COLUMNS)
 
 
 def _rate_cells(rates: dict[str, float | None]) -> list[str]:
     keys = ("quote_recall", "speaker", "speaker_explicit", "speaker_anaphoric")
     keys += ("speaker_implicit", "addressee_f1")
-    return [_percent(rates[k]) for k in keys]
+    return [percent(rates[k]) for k in keys]
 
 
 def _novel_row(run: NovelRun) -> str:
@@ -280,7 +308,7 @@ def _summary_row(
 
 def _report(
     corpus_dir: Path,
-    given: dict[str, bool],
+    given: dict[str, bool | str],
     runs: Sequence[NovelRun],
     micro: Metrics,
     macro: dict[str, float | None],
@@ -289,6 +317,7 @@ def _report(
         "corpus": str(corpus_dir),
         "gold_cast": given["use_gold_cast"],
         "gold_quotes": given["use_gold_quotes"],
+        "style": given["style"],
         "micro": {"rates": micro.rates(), "counts": asdict(micro)},
         "macro": {"rates": macro},
         "novels": [

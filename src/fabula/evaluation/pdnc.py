@@ -1,5 +1,8 @@
 """Reads the Project Dialogism Novel Corpus (PDNC) into typed gold records.
 
+The records (``GoldNovel``, ``GoldCharacter``, ``GoldQuote``) are what scoring reads; other
+corpora's readers (``fanfic.py``) fill the same records so that every corpus is scored alike.
+
 A corpus folder holds ``PDNC-Novel-Index.csv`` and ``data/<Novel>/`` with ``novel_text.txt``,
 ``quotation_info.csv`` and ``character_info.csv``. PDNC names speakers and addressees by
 name; reading resolves each name to a gold character id once, so scoring compares ids.
@@ -26,13 +29,14 @@ class GoldCharacter:
     id: str
     main_name: str
     aliases: tuple[str, ...]
-    gender: str  # PDNC's letter: M, F, U (unknown) or X (not annotated)
-    category: str  # major / intermediate / minor
+    gender: str  # PDNC's letter: M, F, U (unknown) or X (not annotated); fanfic-dev's pronoun
+    category: str  # PDNC's major / intermediate / minor; empty where a corpus does not rank
 
 
 @dataclass(frozen=True, slots=True)
 class GoldQuote:
-    """One PDNC quotation; an interrupted quotation keeps all its sub-spans (marks excluded)."""
+    """One gold quotation; a PDNC quotation interrupted by a tag keeps all its sub-spans (marks
+    excluded), a fanfic-dev quotation is one part (marks included)."""
 
     id: str
     spans: tuple[tuple[int, int], ...]
@@ -40,6 +44,9 @@ class GoldQuote:
     addressees: tuple[str, ...]  # gold character ids of the names that matched one
     type: QuoteType | None  # None for the few rows PDNC left untyped ("nan")
     referring_expression: str
+    # False for speech no single character says (fanfic-dev's ``_group``, ``_unknowable``):
+    # the quotation counts for finding quotations, not for speaker accuracy.
+    speaker_scored: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,9 @@ class GoldNovel:
     quotes: tuple[GoldQuote, ...]
     first_person: bool
     unmapped_names: int  # speaker/addressee names that matched no character (or several)
+    # True when each part of a quotation broken by a tag is its own gold quotation (fanfic-dev):
+    # quotation precision then counts predicted parts one by one instead of whole quotations.
+    split_quotations: bool = False
 
 
 def list_novels(corpus_dir: Path) -> tuple[str, ...]:

@@ -8,7 +8,10 @@ The rules are a contract so that numbers compare across tools and over time:
   spans are sometimes off by a few characters). Matching is one-to-one, greedy by overlap.
 - A predicted character maps to the gold character owning more than half of its names
   (fallbacks for PDNC's duplicate entries and for narrators: see ``map_characters``).
-- Speaker accuracy = matched quotes whose speaker maps to the gold speaker / gold quotations.
+- Speaker accuracy = matched quotes whose speaker maps to the gold speaker / gold quotations,
+  leaving out gold quotations no single character says (``GoldQuote.speaker_scored``).
+- Quotation precision counts a predicted quotation split around a tag once, as PDNC annotates
+  it, or each part alone where the gold annotates parts (``GoldNovel.split_quotations``).
 """
 
 from __future__ import annotations
@@ -45,9 +48,10 @@ class Ratio:
 class Metrics:
     quote_recall: Ratio  # matched gold quotations / gold quotations
     # Matched predicted quotations / predicted quotations, counting a quote split around a
-    # speech tag (later parts linked by ``continues``) once, as PDNC counts it.
+    # speech tag (later parts linked by ``continues``) once, as PDNC counts it, unless the gold
+    # counts parts (``GoldNovel.split_quotations``).
     quote_precision: Ratio
-    speaker: Ratio
+    speaker: Ratio  # over the gold quotations whose speaker is scored
     speaker_explicit: Ratio
     speaker_anaphoric: Ratio
     speaker_implicit: Ratio
@@ -92,6 +96,7 @@ class QuoteScore:
     mapped_speaker: str | None  # the gold id the predicted speaker maps to
     speaker_correct: bool
     addressee_f1: float | None  # None when the gold addressee set is empty
+    speaker_scored: bool = True  # False: left out of speaker accuracy (``GoldQuote``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +113,11 @@ def score_story(story: Story, novel: GoldNovel) -> NovelScore:
     matches = match_quotes(story.quotes, novel.quotes)
 
     quote_scores = tuple(_score_quote(g, matches.get(g.id), character_map) for g in novel.quotes)
+    scored = [s for s in quote_scores if s.speaker_scored]
     by_type = {
         kind: Ratio(
-            sum(s.speaker_correct for s in quote_scores if s.type is kind),
-            sum(1 for s in quote_scores if s.type is kind),
+            sum(s.speaker_correct for s in scored if s.type is kind),
+            sum(1 for s in scored if s.type is kind),
         )
         for kind in QuoteType
     }
@@ -121,11 +127,14 @@ def score_story(story: Story, novel: GoldNovel) -> NovelScore:
     unmapped_speakers = {
         q.speaker for q in matched if q.speaker is not None and character_map.get(q.speaker) is None
     }
-    roots = _quotation_roots(story.quotes)
+    if novel.split_quotations:
+        roots = {q.id: q.id for q in story.quotes}
+    else:
+        roots = _quotation_roots(story.quotes)
     metrics = Metrics(
         quote_recall=Ratio(len(matches), len(novel.quotes)),
         quote_precision=Ratio(len({roots[q.id] for q in matched}), len(set(roots.values()))),
-        speaker=Ratio(sum(s.speaker_correct for s in quote_scores), len(quote_scores)),
+        speaker=Ratio(sum(s.speaker_correct for s in scored), len(scored)),
         speaker_explicit=by_type[QuoteType.EXPLICIT],
         speaker_anaphoric=by_type[QuoteType.ANAPHORIC],
         speaker_implicit=by_type[QuoteType.IMPLICIT],
@@ -274,6 +283,7 @@ def _score_quote(
         mapped_speaker=mapped,
         speaker_correct=mapped is not None and mapped == gold.speaker,
         addressee_f1=addressee_f1,
+        speaker_scored=gold.speaker_scored,
     )
 
 
