@@ -48,13 +48,20 @@ def checked_cast(cast: object) -> tuple[KnownCharacter, ...] | None:
             "cast must be a list of fabula.KnownCharacter (or of dicts with their keys:"
             f' name, aliases, gender, is_narrator), like [KnownCharacter("Ann")], not {cast!r}'
         )
-    known = tuple(_known_character(entry, index) for index, entry in enumerate(cast))
+    return unique_names(
+        tuple(_known_character(entry, index) for index, entry in enumerate(cast)), "cast entry"
+    )
+
+
+def unique_names(cast: tuple[KnownCharacter, ...], where: str) -> tuple[KnownCharacter, ...]:
+    """The cast, unless two entries share a name (ignoring case): a ``ConfigError`` naming the
+    second one as ``{where} {index}``."""
     seen: set[str] = set()
-    for index, character in enumerate(known):
+    for index, character in enumerate(cast):
         if character.name.casefold() in seen:
-            raise ConfigError(f"cast entry {index}: duplicate name {character.name!r}")
+            raise ConfigError(f"{where} {index}: duplicate name {character.name!r}")
         seen.add(character.name.casefold())
-    return known
+    return cast
 
 
 def checked_settings(settings: object) -> Settings:

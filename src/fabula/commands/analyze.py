@@ -18,6 +18,7 @@ from fabula.commands.files import (
     STDIN,
     StagedFiles,
     make_outdir,
+    output_option,
     output_stem,
     read_input,
     write_booknlp_files,
@@ -37,15 +38,10 @@ FORMAT_BOOKNLP = "booknlp"
 
 @click.command(epilog=EXIT_CODES_HELP, short_help="Analyse stories into JSON or BookNLP files.")
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    metavar="OUTDIR",
-    type=click.Path(file_okay=False, path_type=Path),
+@output_option(
+    "Directory for the output files, named after each input (created if needed).",
     default=Path("fabula-out"),
     show_default=True,
-    help="Directory for the output files, named after each input (created if needed).",
 )
 @click.option(
     "--cast",

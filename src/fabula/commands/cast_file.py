@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fabula.arguments import unique_names
 from fabula.errors import ConfigError
 from fabula.model import KnownCharacter
 
@@ -30,12 +31,7 @@ def load_cast(path: Path) -> tuple[KnownCharacter, ...]:
     if not isinstance(data, list):
         raise ConfigError(f"{where}: expected a JSON list of characters, got {_json_type(data)}")
     cast = tuple(_known_character(entry, f"{where}: entry {i}") for i, entry in enumerate(data))
-    seen: set[str] = set()
-    for i, character in enumerate(cast):
-        if character.name.casefold() in seen:
-            raise ConfigError(f"{where}: entry {i}: duplicate name {character.name!r}")
-        seen.add(character.name.casefold())
-    return cast
+    return unique_names(cast, f"{where}: entry")
 
 
 def _known_character(entry: object, where: str) -> KnownCharacter:

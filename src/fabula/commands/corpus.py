@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from fabula.commands.exits import EXIT_CODES_HELP, Interrupted
+from fabula.commands.files import output_option
 from fabula.corpus.inputs import READABLE_SUFFIXES, extension, list_works
 from fabula.errors import InputError
 from fabula.extras import require
@@ -24,14 +25,8 @@ if TYPE_CHECKING:
 
 @click.command("corpus", epilog=EXIT_CODES_HELP, short_help="Analyse a corpus into Parquet.")
 @click.argument("corpus", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    metavar="OUTDIR",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the tables (created if needed; a second run resumes in it).",
+@output_option(
+    "Folder for the tables (created if needed; a second run resumes in it).", required=True
 )
 @click.option(
     "--workers",

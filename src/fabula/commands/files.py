@@ -12,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+import click
+
 from fabula import reading
 from fabula.errors import ConfigError
 from fabula.model import SourceText, Story
@@ -120,3 +122,17 @@ def write_report(staged: StagedFiles, story: dict[str, Any], path: Path) -> Path
 
     page = render_report(story, title=path.stem.replace("_", " "))
     return staged.write(path, lambda file: file.write(page))
+
+
+def output_option(help_text: str, **settings: object) -> Callable:
+    """The ``-o/--output OUTDIR`` option every command that writes files takes; ``settings``
+    are click's (``default``, ``required``, ``show_default``)."""
+    return click.option(
+        "-o",
+        "--output",
+        "outdir",
+        metavar="OUTDIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+        **settings,
+    )

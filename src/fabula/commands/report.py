@@ -7,22 +7,14 @@ from pathlib import Path
 import click
 
 from fabula.commands.exits import EXIT_CODES_HELP, print_error
-from fabula.commands.files import StagedFiles, make_outdir, write_report
+from fabula.commands.files import StagedFiles, make_outdir, output_option, write_report
 from fabula.errors import InputError
 from fabula.extras import require
 
 
 @click.command("report", epilog=EXIT_CODES_HELP, short_help="Turn story JSON into HTML pages.")
 @click.argument("stories", metavar="STORY.json...", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    metavar="OUTDIR",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Directory for the <stem>.html pages  [default: beside each STORY.json]",
-)
+@output_option("Directory for the <stem>.html pages  [default: beside each STORY.json]")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_context
 def report_command(

@@ -25,7 +25,7 @@ from fabula.evaluation.fanfic_command import fanfic_command
 from fabula.evaluation.fic_style import perturb_novel, style_for
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
-from fabula.evaluation.table import format_row, percent, run_in_order
+from fabula.evaluation.table import format_row, jobs_option, json_option, percent, run_in_order
 from fabula.extras import require
 from fabula.model import SourceText
 from fabula.models import speaker_ranker_folds
@@ -126,15 +126,8 @@ eval_command.add_command(fanfic_command)
     show_default=True,
     help="fanfic: rewrite each novel in fan-fiction punctuation first (gold carried along).",
 )
-@click.option(
-    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Novels in parallel."
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write every score, character mapping and per-quote result here.",
-)
+@jobs_option("Novels")
+@json_option
 def pdnc_command(
     corpus_dir: Path,
     gold_cast: bool,
@@ -169,9 +162,7 @@ def pdnc_command(
 
 @eval_command.command("litbank-coref", epilog=EXIT_CODES_HELP)
 @click.argument("corpus_dir", metavar="DIR", type=click.Path(path_type=Path))
-@click.option(
-    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Excerpts in parallel."
-)
+@jobs_option("Excerpts")
 @click.option(
     "--entity-folds",
     type=click.Path(file_okay=False, path_type=Path),

@@ -22,7 +22,14 @@ from fabula.errors import InputError
 from fabula.evaluation.cast_scores import CastScore, score_cast
 from fabula.evaluation.fanfic import gold_cast, list_stories, read_story
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
-from fabula.evaluation.table import Column, format_row, percent, run_in_order
+from fabula.evaluation.table import (
+    Column,
+    format_row,
+    jobs_option,
+    json_option,
+    percent,
+    run_in_order,
+)
 from fabula.model import SourceText, Story
 from fabula.pipeline import analyze_source
 
@@ -112,15 +119,8 @@ def _unmatched(story: Story, score: NovelScore) -> tuple[dict[str, object], ...]
 @click.option(
     "--story", "stories", multiple=True, metavar="NAME", help="Only this story folder (repeatable)."
 )
-@click.option(
-    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Stories in parallel."
-)
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write every score, character mapping and per-quote result here.",
-)
+@jobs_option("Stories")
+@json_option
 def fanfic_command(
     corpus_dir: Path, gold_cast: bool, stories: tuple[str, ...], jobs: int, json_path: Path | None
 ) -> None:

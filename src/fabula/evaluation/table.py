@@ -6,7 +6,10 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import TypeVar
+
+import click
 
 Result = TypeVar("Result")
 Column = tuple[str, int]  # header and width; the first column is left-aligned
@@ -37,3 +40,22 @@ def run_in_order(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield from pool.map(work, names)
+
+
+def jobs_option(items: str) -> Callable:
+    """``--jobs``: how many of ``items`` ("Novels", "Stories") run in parallel."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help=f"{items} in parallel.",
+    )
+
+
+json_option = click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every score, character mapping and per-quote result here.",
+)
