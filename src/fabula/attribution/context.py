@@ -31,6 +31,7 @@ class SpeakerContext:
     and last token (``NO_TOKENS`` for one that holds none)."""
 
     parse: Parse
+    tokens: tuple[Token, ...]  # the parse's
     quote_spans: tuple[QuoteSpan, ...]
     cast: Cast
     genders: dict[CharacterId, str | None]
@@ -65,6 +66,7 @@ class SpeakerContext:
         ]
         return cls(
             parse=parse,
+            tokens=tokens,
             quote_spans=quote_spans,
             cast=cast,
             genders={c.id: c.gender for c in cast.characters},
@@ -88,10 +90,6 @@ class SpeakerContext:
                 if token.text in FIRST_PERSON_WORDS and token.in_quote is None
             ),
         )
-
-    @property
-    def tokens(self) -> tuple[Token, ...]:
-        return self.parse.tokens
 
     def paragraph_tokens(self, paragraph: int) -> range:
         starts = self.parse.paragraph_token_starts

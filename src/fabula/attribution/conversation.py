@@ -141,16 +141,11 @@ class Conversation:
 def addressee_candidates(conversation: Conversation, index: int) -> list[Candidate]:
     """Everyone who might be spoken to in quotation ``index``, with their features."""
     line = _Line.of(conversation, index)
-    return [
-        Candidate(
-            character,
-            tuple(
-                (_turn_features(character, line) | _narration_features(character, line))[name]
-                for name in FEATURES
-            ),
-        )
-        for character in line.candidates()
-    ]
+    found: list[Candidate] = []
+    for character in line.candidates():
+        features = _turn_features(character, line) | _narration_features(character, line)
+        found.append(Candidate(character, tuple(features[name] for name in FEATURES)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +172,10 @@ class _Line:
     narrated_count: Counter[CharacterId]
     # In text order (a set's order would change from run to run, and with it ties).
     narrated_later: dict[CharacterId, None]
+    talking: set[CharacterId]  # the others who speak near the line
+    spoke_earlier: set[CharacterId | None]  # speakers of the conversation before the line
+    spoke_later: set[CharacterId | None]
+    present: set[CharacterId]  # everyone the conversation has talking or named, but the speaker
 
     @classmethod
     def of(cls, conversation: Conversation, index: int) -> _Line:
@@ -190,6 +189,19 @@ class _Line:
         whole = conversation.conversations[index]
         first_paragraph = conversation.paragraphs[whole.start] - NARRATED_PARAGRAPHS
         last_paragraph = conversation.paragraphs[whole.stop - 1]
+        others_before = [s for s in spoke_before if s is not None and s != speaker]
+        others_after = [s for s in spoke_after if s is not None and s != speaker]
+        lines = Counter(conversation.speakers[j] for j in whole)
+        narrated_count = Counter(
+            character
+            for p in range(first_paragraph, paragraph + 1)
+            for character in narrated.get(p, ())
+        )
+        narrated_later = dict.fromkeys(
+            character
+            for p in range(paragraph + 1, last_paragraph + 1)
+            for character in narrated.get(p, ())
+        )
         return cls(
             conversation=conversation,
             index=index,
@@ -198,8 +210,8 @@ class _Line:
             before=before,
             spoke_before=spoke_before,
             spoke_after=spoke_after,
-            others_before=[s for s in spoke_before if s is not None and s != speaker],
-            others_after=[s for s in spoke_after if s is not None and s != speaker],
+            others_before=others_before,
+            others_after=others_after,
             vocatives=tuple(v for v in conversation.vocatives[index] if v != speaker),
             paragraph=paragraph,
             narrated_here=narrated.get(paragraph, ()),
@@ -211,26 +223,18 @@ class _Line:
                 for character in narrated.get(paragraph - back, ())
             ),
             whole=whole,
-            lines=Counter(conversation.speakers[j] for j in whole),
-            narrated_count=Counter(
-                character
-                for p in range(first_paragraph, paragraph + 1)
-                for character in narrated.get(p, ())
-            ),
-            narrated_later=dict.fromkeys(
-                character
-                for p in range(paragraph + 1, last_paragraph + 1)
-                for character in narrated.get(p, ())
-            ),
+            lines=lines,
+            narrated_count=narrated_count,
+            narrated_later=narrated_later,
+            talking={*others_before, *others_after},
+            spoke_earlier={conversation.speakers[j] for j in whole if j < index},
+            spoke_later={conversation.speakers[j] for j in whole if j > index},
+            present={*lines, *narrated_count, *narrated_later} - {speaker, None},
         )
 
     @property
     def previous_other(self) -> CharacterId | None:
         return self.others_before[0] if self.others_before else None
-
-    @property
-    def talking(self) -> set[CharacterId]:
-        return {*self.others_before, *self.others_after}
 
     def candidates(self) -> list[CharacterId]:
         """Everyone but the speaker, in the order ties are broken."""
@@ -283,12 +287,8 @@ def _turn_features(character: CharacterId, line: _Line) -> dict[str, float]:
         ),
         "opens_conversation": float(line.previous_other is None),
         "conversation_share": line.lines[character] / len(line.whole),
-        "spoke_earlier": float(
-            character in {conversation.speakers[j] for j in line.whole if j < line.index}
-        ),
-        "spoke_later": float(
-            character in {conversation.speakers[j] for j in line.whole if j > line.index}
-        ),
+        "spoke_earlier": float(character in line.spoke_earlier),
+        "spoke_later": float(character in line.spoke_later),
     }
 
 
@@ -296,7 +296,6 @@ def _narration_features(character: CharacterId, line: _Line) -> dict[str, float]
     """Who the narration around the line names, and what the line itself says."""
     conversation = line.conversation
     talking = line.talking
-    present = {*line.lines, *line.narrated_count, *line.narrated_later} - {line.speaker, None}
     return {
         "narrated_here": float(character in line.narrated_here),
         "narrated_before": float(character in line.narrated_before),
@@ -317,7 +316,7 @@ def _narration_features(character: CharacterId, line: _Line) -> dict[str, float]
         "narrated_in_conversation": min(line.narrated_count[character], MAX_NARRATED_COUNT)
         / MAX_NARRATED_COUNT,
         "narrated_later": float(character in line.narrated_later),
-        "conversation_large": min(len(present), LARGE_CONVERSATION) / LARGE_CONVERSATION,
+        "conversation_large": min(len(line.present), LARGE_CONVERSATION) / LARGE_CONVERSATION,
         "in_conversation_only": float(
             character not in talking
             and character not in line.vocatives
