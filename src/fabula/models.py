@@ -27,6 +27,7 @@ ADDRESSEE_MODEL_FILE = "addressee_model.json"
 EVENT_TAGGER_FILE = "event_tagger.json"
 ENTITY_TAGGER_FILE = "entity_tagger.json"
 CONFIDENCE_FILE = "confidence_calibration.json"
+_PDNC_FEATURES = {SPEAKER_RANKER_FILE: FEATURES, ADDRESSEE_MODEL_FILE: ADDRESSEE_FEATURES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,41 +61,34 @@ def _shipped_text(name: str) -> str:
 
 
 @functools.cache
-def _shipped_rankers() -> dict:
-    """The shipped ranker file, read and checked once per process."""
-    shipped = json.loads(_shipped_text(SPEAKER_RANKER_FILE))
-    if tuple(shipped["features"]) != FEATURES:
-        raise ConfigError(f"{SPEAKER_RANKER_FILE} was trained on other features; retrain it")
-    return shipped["models"]
+def _shipped_pdnc_models(file_name: str) -> dict:
+    """A shipped file of PDNC-trained models (one per fold, and "all"), read and checked
+    against the features the code computes once per process."""
+    shipped = json.loads(_shipped_text(file_name))
+    if tuple(shipped["features"]) != _PDNC_FEATURES[file_name]:
+        raise ConfigError(f"{file_name} was trained on other features; retrain it")
+    return shipped
+
+
+def _pdnc_weights(file_name: str, name: str) -> dict:
+    """One model's weights from a PDNC models file."""
+    models = _shipped_pdnc_models(file_name)["models"]
+    if name not in models:
+        known = ", ".join(sorted(models))
+        raise ConfigError(f"no model named {name!r} in {file_name} (known: {known})")
+    return models[name]["weights"]
 
 
 @functools.cache
 def load_speaker_ranker(name: str) -> SpeakerRanker:
     """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
-    models = _shipped_rankers()
-    if name not in models:
-        known = ", ".join(sorted(models))
-        raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
-    return SpeakerRanker.from_json(models[name]["weights"])
-
-
-def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
-    """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
-    models = _shipped_rankers()
-    return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
+    return SpeakerRanker.from_json(_pdnc_weights(SPEAKER_RANKER_FILE, name))
 
 
 @functools.cache
 def load_addressee_model(name: str) -> AddresseeModel:
     """Load one of the shipped addressee models by name ("all", "fold0", ...)."""
-    shipped = json.loads(_shipped_text(ADDRESSEE_MODEL_FILE))
-    if tuple(shipped["features"]) != ADDRESSEE_FEATURES:
-        raise ConfigError(f"{ADDRESSEE_MODEL_FILE} was trained on other features; retrain it")
-    models = shipped["models"]
-    if name not in models:
-        known = ", ".join(sorted(models))
-        raise ConfigError(f"no addressee model named {name!r} (known: {known})")
-    return AddresseeModel.from_json(models[name]["weights"])
+    return AddresseeModel.from_json(_pdnc_weights(ADDRESSEE_MODEL_FILE, name))
 
 
 @functools.cache
