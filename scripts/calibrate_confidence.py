@@ -1,6 +1,6 @@
 """Fit the map from the speaker stage's raw confidence to a calibrated one, on PDNC.
 
-Usage: ``.venv/bin/python scripts/calibrate_confidence.py [--pdnc DIR] [--jobs 2]``.
+Usage: ``.venv/bin/python scripts/calibrate_confidence.py [PDNC_DIR] [--jobs 2]``.
 
 Every novel is analysed end to end with the speaker ranker that never saw it (its fold in
 ``fabula/data/folds.json``; retrain the ranker first); each matched quotation gives (raw
@@ -14,19 +14,19 @@ to ``src/fabula/data/confidence_calibration.json``.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 from fabula.attribution.confidence import fit_isotonic
-from fabula.evaluation.pdnc import list_novels, read_novel
+from fabula.evaluation.pdnc import read_novel
 from fabula.evaluation.scoring import score_story
 from fabula.models import CONFIDENCE_FILE
 from fabula.pipeline import analyze
 from fabula.settings import Settings
-from fabula.training.corpora import SHIPPED_DIR, map_documents, pdnc_dir, pdnc_files, require_dir
+from fabula.training.corpora import SHIPPED_DIR, pdnc_files
 from fabula.training.folds import calibration_halves, pdnc_folds
+from fabula.training.pdnc import collect_pdnc
 from fabula.training.ship import ship
 
 OUTPUT = SHIPPED_DIR / CONFIDENCE_FILE
@@ -58,16 +58,9 @@ def expected_calibration_error(confidence: np.ndarray, right: np.ndarray) -> flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pdnc", type=Path, default=pdnc_dir())
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-
-    folds = pdnc_folds()
-    corpus = require_dir(args.pdnc, "PDNC")
-    names = folds.check_corpus(list_novels(corpus))
-    points = map_documents(novel_points, corpus, names, args.jobs)
-    results = [points[name] for name in names]
+    collected = collect_pdnc(__doc__.splitlines()[0], novel_points)
+    points = collected.per_novel
+    results = [points[name] for name in collected.novels]
     halves = [[points[name] for name in half] for half in calibration_halves()]
     raw_all, calibrated_all, right_all = [], [], []
     for fit_on, test_on in ((halves[0], halves[1]), (halves[1], halves[0])):
@@ -97,9 +90,9 @@ def main() -> None:
         final.to_json(),
         script="scripts/calibrate_confidence.py",
         hyperparameters={"fit": "isotonic", "speaker_ranker": "held out", "ece_bins": BINS},
-        folds=folds,
-        corpus=corpus,
-        data=pdnc_files(corpus, names),
+        folds=collected.folds,
+        corpus=collected.corpus,
+        data=pdnc_files(collected.corpus, collected.novels),
     )
     print(f"wrote {OUTPUT}")
 

@@ -17,7 +17,6 @@ prints each fold's held-out F1 against the rule's.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -25,16 +24,16 @@ import numpy as np
 
 from fabula.attribution.addressees import FEATURES, AddresseeModel, rule_addressees
 from fabula.attribution.scorer import Candidate
-from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
+from fabula.evaluation.pdnc import GoldNovel, gold_cast, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
 from fabula.model import KnownCharacter, SourceText
 from fabula.models import ADDRESSEE_MODEL_FILE, load_models
 from fabula.pipeline import Observer, Pipeline
 from fabula.settings import Settings
-from fabula.training.corpora import SHIPPED_DIR, map_documents, pdnc_dir, pdnc_files, require_dir
-from fabula.training.folds import FULL_MODEL, pdnc_folds
+from fabula.training.corpora import SHIPPED_DIR
+from fabula.training.folds import pdnc_folds
 from fabula.training.metrics import PRF
-from fabula.training.ship import ship
+from fabula.training.pdnc import train_pdnc_models
 from fabula.training.tanh import TanhTraining, fit_tanh_scorer
 
 OUTPUT = SHIPPED_DIR / ADDRESSEE_MODEL_FILE
@@ -122,37 +121,25 @@ def f1_sum(lines: list[Line], model: AddresseeModel | None) -> float:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=pdnc_dir())
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
+def report(fold: str, test: list[Line], model: AddresseeModel) -> None:
+    print(f"{fold}: held out {', '.join(pdnc_folds().held_out[fold])}; threshold {model.threshold}")
+    print(
+        f"  held-out lines {len(test)}: F1 model {f1_sum(test, model) / len(test):.3f},"
+        f" rule {f1_sum(test, None) / len(test):.3f}"
+    )
 
-    folds = pdnc_folds()
-    corpus = require_dir(args.corpus, "PDNC")
-    novels = folds.check_corpus(list_novels(corpus))
-    per_novel = map_documents(collect, corpus, novels, args.jobs)
-    models: dict[str, dict] = {}
-    for fold, train, test in folds.splits(per_novel):
-        model = fit(train)
-        print(f"{fold}: held out {', '.join(folds.held_out[fold])}; threshold {model.threshold}")
-        print(
-            f"  held-out lines {len(test)}: F1 model {f1_sum(test, model) / len(test):.3f},"
-            f" rule {f1_sum(test, None) / len(test):.3f}"
-        )
-        models[fold] = {"weights": model.to_json()}
-    model = fit([line for n in novels for line in per_novel[n]])
-    models[FULL_MODEL] = {"weights": model.to_json()}
-    ship(
-        OUTPUT,
-        {"features": list(FEATURES), "models": models},
+
+def main() -> None:
+    train_pdnc_models(
+        __doc__.splitlines()[0],
+        collect,
+        fit,
+        report,
+        output=OUTPUT,
+        features=FEATURES,
         script="scripts/train_addressee_model.py",
         hyperparameters=asdict(HYPERPARAMETERS) | {"thresholds": [float(t) for t in THRESHOLDS]},
-        folds=folds,
-        corpus=corpus,
-        data=pdnc_files(corpus, novels),
     )
-    print(f"wrote {OUTPUT}")
 
 
 if __name__ == "__main__":

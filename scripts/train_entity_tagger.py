@@ -53,7 +53,7 @@ from fabula.training.corpora import (
     map_documents,
     require_dir,
 )
-from fabula.training.folds import Folds, litbank_folds
+from fabula.training.folds import FULL_MODEL, Folds, litbank_folds
 from fabula.training.metrics import PRF
 from fabula.training.optimiser import Adam
 from fabula.training.ship import ship
@@ -344,12 +344,13 @@ def summary(tallies: dict[str, Tally]) -> dict:
 
 def cross_validate(
     corpus: Path, excerpts: list[Excerpt], folds: Folds, save_folds: Path | None
-) -> dict:
-    """Each excerpt tagged by the fold model that never saw it: the pooled scores (and each
-    fold's tagger shipped to ``save_folds``, for held-out coreference scores)."""
+) -> tuple[EntityTagger, dict]:
+    """The tagger trained on every excerpt, and the pooled scores of each excerpt tagged by
+    the fold model that never saw it (each fold's tagger shipped to ``save_folds``, for
+    held-out coreference scores)."""
     overall = {name: Tally() for name in ("outermost", "all", "kind")}
-    for fold, train_on, held_out in folds.splits({e.name: [e] for e in excerpts}):
-        tagger = train(train_on, BUCKETS)
+
+    def report(fold: str, held_out: list[Excerpt], tagger: EntityTagger) -> None:
         if save_folds is not None:
             save_folds.mkdir(parents=True, exist_ok=True)
             saved = tagger.to_json() | {"fold": fold}
@@ -363,7 +364,11 @@ def cross_validate(
             f" R {100 * outermost.recall:.1f} F1 {100 * outermost.f1:.1f};"
             f" all nested F1 {100 * tallies['all'].prf().f1:.1f}"
         )
-    return summary(overall)
+
+    taggers = folds.fit_models(
+        {e.name: [e] for e in excerpts}, lambda train_on: train(train_on, BUCKETS), report
+    )
+    return taggers[FULL_MODEL], summary(overall)
 
 
 def _ship(path: Path, model: dict, corpus: Path, folds: Folds) -> None:
@@ -402,9 +407,8 @@ def main() -> None:
     available = sorted(p.stem for p in (corpus / "entities" / "tsv").glob("*.tsv"))
     excerpts = load_excerpts(corpus, folds.check_corpus(available), args.jobs)
     print(f"{len(excerpts)} excerpts parsed in {time.perf_counter() - began:.0f} s")
-    result = cross_validate(corpus, excerpts, folds, args.save_folds)
+    tagger, result = cross_validate(corpus, excerpts, folds, args.save_folds)
     print(json.dumps(result, indent=1))
-    tagger = train(excerpts, BUCKETS)
     shipped = tagger.to_json() | {"cross_validation": {"folds": len(folds.names)} | result}
     _ship(OUTPUT, shipped, corpus, folds)
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size / 1e6:.1f} MB)")

@@ -14,7 +14,6 @@ prints the held-out turn accuracy per fold.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,15 +21,15 @@ import numpy as np
 
 from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.attribution.scorer import Candidate
-from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
+from fabula.evaluation.pdnc import GoldNovel, gold_cast, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
 from fabula.model import KnownCharacter, SourceText
 from fabula.models import SPEAKER_RANKER_FILE, load_models
 from fabula.pipeline import Observer, Pipeline
 from fabula.settings import Settings
-from fabula.training.corpora import SHIPPED_DIR, map_documents, pdnc_dir, pdnc_files, require_dir
-from fabula.training.folds import FULL_MODEL, pdnc_folds
-from fabula.training.ship import ship
+from fabula.training.corpora import SHIPPED_DIR
+from fabula.training.folds import pdnc_folds
+from fabula.training.pdnc import train_pdnc_models
 from fabula.training.tanh import TanhTraining, fit_tanh_scorer
 
 OUTPUT = SHIPPED_DIR / SPEAKER_RANKER_FILE
@@ -108,35 +107,23 @@ def accuracy(turns: list[Turn], ranker: SpeakerRanker) -> tuple[float, float]:
     return ranked / len(turns), rules / len(turns)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=pdnc_dir())
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
+def report(fold: str, test: list[Turn], ranker: SpeakerRanker) -> None:
+    ranked, rules = accuracy(test, ranker)
+    print(f"{fold}: held out {', '.join(pdnc_folds().held_out[fold])}")
+    print(f"  held-out turns {len(test)}: ranker {ranked:.3f}, rules {rules:.3f}")
 
-    folds = pdnc_folds()
-    corpus = require_dir(args.corpus, "PDNC")
-    novels = folds.check_corpus(list_novels(corpus))
-    per_novel = map_documents(collect, corpus, novels, args.jobs)
-    models: dict[str, dict] = {}
-    for fold, train, test in folds.splits(per_novel):
-        ranker = fit(train)
-        ranked, rules = accuracy(test, ranker)
-        print(f"{fold}: held out {', '.join(folds.held_out[fold])}")
-        print(f"  held-out turns {len(test)}: ranker {ranked:.3f}, rules {rules:.3f}")
-        models[fold] = {"weights": ranker.to_json()}
-    ranker = fit([t for n in novels for t in per_novel[n]])
-    models[FULL_MODEL] = {"weights": ranker.to_json()}
-    ship(
-        OUTPUT,
-        {"features": list(FEATURES), "models": models},
+
+def main() -> None:
+    train_pdnc_models(
+        __doc__.splitlines()[0],
+        collect,
+        fit,
+        report,
+        output=OUTPUT,
+        features=FEATURES,
         script="scripts/train_speaker_ranker.py",
         hyperparameters=asdict(HYPERPARAMETERS),
-        folds=folds,
-        corpus=corpus,
-        data=pdnc_files(corpus, novels),
     )
-    print(f"wrote {OUTPUT}")
 
 
 if __name__ == "__main__":

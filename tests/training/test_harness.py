@@ -84,6 +84,18 @@ def test_splits_give_each_folds_items_in_corpus_order() -> None:
     ]
 
 
+def test_fit_models_fits_each_fold_without_its_documents_then_all() -> None:
+    folds = Folds("toy", {"fold0": ("a", "c"), "fold1": ("b",)})
+    reported: list[tuple[str, list[int], int]] = []
+    fitted = folds.fit_models(
+        {"a": [1, 2], "b": [3], "c": [4]},
+        sum,
+        lambda fold, test, model: reported.append((fold, test, model)),
+    )
+    assert fitted == {"fold0": 3, "fold1": 7, FULL_MODEL: 10}
+    assert reported == [("fold0", [1, 2, 4], 3), ("fold1", [3], 7)]
+
+
 def test_the_folds_match_the_corpus_listing(pdnc_dir: Path) -> None:
     from fabula.evaluation.pdnc import list_novels
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TypeVar
@@ -26,6 +26,7 @@ FOLDS_FILE = "folds.json"
 # document in no fold (one no model in the file was trained on).
 FULL_MODEL = "all"
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,21 @@ class Folds:
             train = [item for doc in self.training(fold) for item in per_document[doc]]
             test = [item for doc in self.held_out[fold] for item in per_document[doc]]
             yield fold, train, test
+
+    def fit_models(
+        self,
+        per_document: Mapping[str, Sequence[T]],
+        fit: Callable[[list[T]], M],
+        report: Callable[[str, list[T], M], None],
+    ) -> dict[str, M]:
+        """One model per fold, fitted without its held-out documents and ``report``-ed on them
+        (fold name, held-out items, model), and the model fitted on every document ("all")."""
+        models: dict[str, M] = {}
+        for fold, train, test in self.splits(per_document):
+            models[fold] = fit(train)
+            report(fold, test, models[fold])
+        models[FULL_MODEL] = fit([item for doc in self.documents for item in per_document[doc]])
+        return models
 
     def union(self, folds: Iterable[str]) -> tuple[str, ...]:
         """The documents of several folds, in corpus order."""
