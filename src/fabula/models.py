@@ -1,7 +1,8 @@
 """The only place fabula's own trained models are loaded, as one bundle the stages receive.
 
 Each weights file lives in ``fabula/data``, is read once per process and checked against the
-features the code computes; ``load_models(settings)`` gives the bundle a run uses. (The spaCy
+features the code computes; a fold model (for evaluation) is also checked against the folds of
+``fabula/data/folds.json``. ``load_models(settings)`` gives the bundle a run uses. (The spaCy
 pipeline and VADER are language resources: ``fabula/nlp.py``.)
 """
 
@@ -21,6 +22,8 @@ from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 from fabula.language.entities import EntityTagger
 from fabula.settings import Settings
+from fabula.training.folds import FULL_MODEL, pdnc_folds
+from fabula.training.ship import recorded_folds
 
 SPEAKER_RANKER_FILE = "speaker_ranker.json"
 ADDRESSEE_MODEL_FILE = "addressee_model.json"
@@ -71,12 +74,23 @@ def _shipped_pdnc_models(file_name: str) -> dict:
 
 
 def _pdnc_weights(file_name: str, name: str) -> dict:
-    """One model's weights from a PDNC models file."""
-    models = _shipped_pdnc_models(file_name)["models"]
+    """One model's weights from a PDNC models file. A fold model is for evaluation: it loads
+    only if the file was trained on the folds of ``folds.json``."""
+    shipped = _shipped_pdnc_models(file_name)
+    models = shipped["models"]
     if name not in models:
         known = ", ".join(sorted(models))
         raise ConfigError(f"no model named {name!r} in {file_name} (known: {known})")
+    if name != FULL_MODEL:
+        pdnc_folds().check_recorded(recorded_folds(shipped), file_name)
     return models[name]["weights"]
+
+
+def check_pdnc_folds() -> None:
+    """Refuse to evaluate on PDNC with a shipped speaker ranker or addressee model trained on
+    other folds than ``folds.json`` (``fabula eval pdnc`` calls this before it starts)."""
+    for file_name in _PDNC_FEATURES:
+        pdnc_folds().check_recorded(recorded_folds(_shipped_pdnc_models(file_name)), file_name)
 
 
 @functools.cache

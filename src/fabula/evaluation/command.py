@@ -23,6 +23,7 @@ from fabula.errors import InputError
 from fabula.evaluation.pdnc import gold_cast, gold_quote_spans, list_novels, read_novel
 from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_story
 from fabula.model import SourceText
+from fabula.models import check_pdnc_folds
 from fabula.pipeline import analyze, analyze_source
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.settings import Settings
@@ -106,6 +107,7 @@ def pdnc_command(
     """Score speaker and addressee attribution on the PDNC corpus at DIR, each novel with the
     speaker ranker and addressee model of the fold that left it out (fabula/data/folds.json)."""
     names = _select_novels(corpus_dir, novels)
+    check_pdnc_folds()
     click.echo(_row(name for name, _ in _COLUMNS))
     runs: list[NovelRun] = []
     given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes}
