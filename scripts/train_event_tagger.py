@@ -8,9 +8,8 @@ fabula.analysis.events) and fits a logistic regression with numpy. In each of th
 document-level folds of ``fabula/data/folds.json`` the L2 strength and the decision threshold
 are chosen by an inner cross-validation over the training excerpts only, then the fold's model
 scores the excerpts it never saw; per-fold and pooled precision, recall and F1 over LitBank's
-words are printed. Last, the same selection runs on all 100 excerpts, and that model, with the
-cross-validated scores and its training record recorded in it, is written to
-src/fabula/data/event_tagger.json.
+words are printed. Last, the same selection runs on all 100 excerpts, and that model is written,
+with the cross-validated scores and its training record, to src/fabula/data/event_tagger.json.
 """
 
 from __future__ import annotations

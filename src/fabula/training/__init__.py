@@ -6,8 +6,9 @@
   evaluated on a text another model in its chain was trained on;
 - ``optimiser``: the one Adam step; ``tanh``: fitting the attribution models' tanh scorer;
 - ``metrics``: the one precision / recall / F1;
-- ``ship``: writing weights with their hyperparameters, folds, data hash and commit.
+- ``ship``: writing weights with their hyperparameters, folds, data hash and commit;
+- ``pdnc``: the run the PDNC-trained scripts share (collect per novel, fit per fold, ship).
 
-Only ``folds`` and ``ship``'s reader are used at run time (by ``fabula.models``, to refuse
-models trained on other folds); the rest is for the scripts.
+At run time ``fabula.models`` uses ``folds`` and ``ship``'s reader (to refuse a model trained
+on other folds) and ``fabula.evaluation`` the PRF; the rest is for the scripts.
 """

@@ -99,7 +99,8 @@ class Folds:
         """The fold documents, after checking the corpus holds every one of them; documents
         the corpus has beyond the folds are left out of training (so "all" stays fair on
         them)."""
-        missing = [doc for doc in self.documents if doc not in set(available)]
+        present = set(available)
+        missing = [doc for doc in self.documents if doc not in present]
         if missing:
             raise InputError(
                 f"the {self.corpus} corpus lacks {missing[0]} (and {len(missing) - 1} more) of"
