@@ -1,35 +1,35 @@
 """Fit the map from the speaker stage's raw confidence to a calibrated one, on PDNC.
 
-Usage: ``.venv/bin/python scripts/calibrate_confidence.py [--pdnc DIR] [--jobs 2]``.
+Usage: ``.venv/bin/python scripts/calibrate_confidence.py [PDNC_DIR] [--jobs 2]``.
 
-Every novel is analysed end to end with the speaker ranker that never saw it; each matched
-quotation gives (raw confidence, was the speaker right). An isotonic (monotone) fit of
-rightness on raw confidence is the calibration map. It is checked across novels: the map fit
-on one half of the novels is scored on the other half, both ways, and the script prints the
-expected calibration error before and after and a precision/coverage table. The map fit on all
-22 novels is written to ``src/fabula/data/confidence_calibration.json``.
+Every novel is analysed end to end with the speaker ranker that never saw it (its fold in
+``fabula/data/folds.json``; retrain the ranker first); each matched quotation gives (raw
+confidence, was the speaker right). An isotonic (monotone) fit of rightness on raw confidence
+is the calibration map. It is checked across novels: the map fit on one half of the novels is
+scored on the other half, both ways (the halves are unions of folds, ``calibration_halves``
+in folds.json), and the script prints the expected calibration error before and after and a
+precision/coverage table. The map fit on all 22 novels is written, with its training record,
+to ``src/fabula/data/confidence_calibration.json``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from fabula.attribution.confidence import fit_isotonic
-from fabula.evaluation.command import held_out_fold
-from fabula.evaluation.pdnc import list_novels, read_novel
+from fabula.evaluation.pdnc import read_novel
 from fabula.evaluation.scoring import score_story
+from fabula.models import CONFIDENCE_FILE
 from fabula.pipeline import analyze
 from fabula.settings import Settings
+from fabula.training.corpora import SHIPPED_DIR, pdnc_files
+from fabula.training.folds import calibration_halves, pdnc_folds
+from fabula.training.pdnc import collect_pdnc
+from fabula.training.ship import ship
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PDNC = REPO_ROOT.parent / "shared" / "data" / "pdnc"
-OUTPUT = REPO_ROOT / "src" / "fabula" / "data" / "confidence_calibration.json"
+OUTPUT = SHIPPED_DIR / CONFIDENCE_FILE
 BINS = 10
 COVERAGES = (0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 
@@ -37,7 +37,8 @@ COVERAGES = (0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 def novel_points(corpus: Path, name: str) -> tuple[str, list[float], list[bool]]:
     """(novel, raw confidences, rightness) of the quotations fabula matched in one novel."""
     novel = read_novel(corpus, name)
-    settings = Settings(speaker_ranker=held_out_fold(name), calibrate_confidence=False)
+    ranker = pdnc_folds().held_out_fold(name)
+    settings = Settings(speaker_ranker=ranker, calibrate_confidence=False)
     story = analyze(novel.text, settings=settings)
     confidence = {quote.id: quote.confidence for quote in story.quotes}
     score = score_story(story, novel)
@@ -57,16 +58,10 @@ def expected_calibration_error(confidence: np.ndarray, right: np.ndarray) -> flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pdnc", type=Path, default=DEFAULT_PDNC)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-
-    names = list(list_novels(args.pdnc))
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
-        results = list(pool.map(novel_points, [args.pdnc] * len(names), names))
-    halves = [results[0::2], results[1::2]]
+    collected = collect_pdnc(__doc__.splitlines()[0], novel_points)
+    points = collected.per_novel
+    results = [points[name] for name in collected.novels]
+    halves = [[points[name] for name in half] for half in calibration_halves()]
     raw_all, calibrated_all, right_all = [], [], []
     for fit_on, test_on in ((halves[0], halves[1]), (halves[1], halves[0])):
         fitted = fit_isotonic(
@@ -90,7 +85,15 @@ def main() -> None:
     final = fit_isotonic(
         np.concatenate([r[1] for r in results]), np.concatenate([r[2] for r in results])
     )
-    OUTPUT.write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")
+    ship(
+        OUTPUT,
+        final.to_json(),
+        script="scripts/calibrate_confidence.py",
+        hyperparameters={"fit": "isotonic", "speaker_ranker": "held out", "ece_bins": BINS},
+        folds=collected.folds,
+        corpus=collected.corpus,
+        data=pdnc_files(collected.corpus, collected.novels),
+    )
     print(f"wrote {OUTPUT}")
 
 

@@ -1,6 +1,6 @@
 """Train fabula's entity tagger on LitBank, cross-validate it by excerpt, and ship its weights.
 
-Usage: python scripts/train_entity_tagger.py [LITBANK_DIR] [--folds 10] [--jobs 2]
+Usage: python scripts/train_entity_tagger.py [LITBANK_DIR] [--jobs 2] [--save-folds DIR]
 
 Each excerpt's words are laid out as text and parsed by fabula itself (``parse_litbank``), so
 the tagger learns from the features the pipeline has at run time. Gold mentions come from
@@ -9,12 +9,13 @@ comes from the same mention in ``coref/tsv``, or, for the few mentions coref lea
 whether the mention's last token is tagged a proper noun. The tagger learns the outermost
 mention at each token.
 
-Cross-validation splits the excerpts into folds; each excerpt is tagged by a model trained
-without it. Scores are exact-span mention precision, recall and F1 (start, end and category
-must all match), against the outermost gold mentions (what the tagger predicts) and against
-every nested gold mention, overall and per category, plus how often the kind is right on
-matched mentions. Then a model trained on all excerpts is written, with the CV numbers, to
-src/fabula/data/entity_tagger.json. Parses are cached in the temp directory.
+Cross-validation uses the LitBank folds of ``fabula/data/folds.json``; each excerpt is tagged
+by a model trained without it. Scores are exact-span mention precision, recall and F1 (start,
+end and category must all match), against the outermost gold mentions (what the tagger
+predicts) and against every nested gold mention, overall and per category, plus how often the
+kind is right on matched mentions. Then a model trained on all excerpts is written, with the CV
+numbers and its training record (fabula.training.ship), to src/fabula/data/entity_tagger.json.
+Parses are cached in the temp directory.
 """
 
 from __future__ import annotations
@@ -25,10 +26,8 @@ import json
 import pickle
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,10 +44,22 @@ from fabula.language.entities import (
     token_features,
 )
 from fabula.model import Parse
+from fabula.models import ENTITY_TAGGER_FILE
+from fabula.training.corpora import (
+    REPOSITORY,
+    SHIPPED_DIR,
+    litbank_dir,
+    litbank_files,
+    map_documents,
+    require_dir,
+)
+from fabula.training.folds import FULL_MODEL, Folds, litbank_folds
+from fabula.training.metrics import PRF
+from fabula.training.optimiser import Adam
+from fabula.training.ship import ship
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "litbank"
-OUTPUT = REPO / "src" / "fabula" / "data" / "entity_tagger.json"
+OUTPUT = SHIPPED_DIR / ENTITY_TAGGER_FILE
+SCRIPT = "scripts/train_entity_tagger.py"
 BUCKETS = 1 << 16
 EPOCHS = 6
 BATCH = 64
@@ -57,6 +68,19 @@ L2 = 1e-6
 # Margins tried against "O" on an inner split: a softmax regression trained on 8 "O" tokens
 # to each head is shy of heads, and recall gains more than precision loses.
 MARGINS = np.arange(0.0, 3.01, 0.25)
+# The margin is chosen on every this-many-th training excerpt, held out from a first fit.
+MARGIN_SPLIT = 10
+SEED = 0
+HYPERPARAMETERS = {
+    "buckets": BUCKETS,
+    "epochs": EPOCHS,
+    "batch": BATCH,
+    "learning_rate": LEARNING_RATE,
+    "l2": L2,
+    "margins": MARGINS.tolist(),
+    "margin_split": MARGIN_SPLIT,
+    "seed": SEED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +153,11 @@ def gold_mentions(corpus: Path, name: str, parse: Parse) -> tuple[GoldMention, .
     return tuple(gold)
 
 
-def load_excerpts(corpus: Path, jobs: int) -> list[Excerpt]:
-    """Every excerpt with its gold mentions. Parses are cached in the temp directory, keyed on
-    the modules that make them."""
-    names = sorted(p.stem for p in (corpus / "entities" / "tsv").glob("*.tsv"))
+def load_excerpts(corpus: Path, names: tuple[str, ...], jobs: int) -> list[Excerpt]:
+    """The excerpts with their gold mentions. Parses are cached in the temp directory, keyed
+    on the modules that make them."""
     key = hashlib.sha1(str(corpus).encode())
-    source = REPO / "src" / "fabula"
+    source = REPOSITORY / "src" / "fabula"
     for path in sorted(
         [*(source / "language").glob("*.py"), *(source / "segmentation").glob("*.py")]
     ) + [source / name for name in ("model.py", "nlp.py", "settings.py")]:
@@ -143,8 +166,8 @@ def load_excerpts(corpus: Path, jobs: int) -> list[Excerpt]:
     if cache.exists():
         parses = pickle.loads(cache.read_bytes())
     else:
-        with ProcessPoolExecutor(jobs) as pool:
-            parses = list(pool.map(parse_excerpt, [corpus] * len(names), names))
+        parsed = map_documents(parse_excerpt, corpus, names, jobs)
+        parses = [parsed[name] for name in names]
         cache.write_bytes(pickle.dumps(parses))
     return [
         Excerpt(name, parse, gold_mentions(corpus, name, parse), Syntax.of(parse))
@@ -188,20 +211,17 @@ def head_labels(excerpt: Excerpt) -> tuple[np.ndarray, np.ndarray]:
     return labels, extents
 
 
-def fit(
-    features: np.ndarray, labels: np.ndarray, classes: int, buckets: int, seed: int = 0
-) -> Softmax:
-    """Softmax regression by mini-batch lazy Adam over the hashed features."""
-    random = np.random.default_rng(seed)
+def fit(features: np.ndarray, labels: np.ndarray, classes: int, buckets: int) -> Softmax:
+    """Softmax regression by mini-batch lazy Adam over the hashed features; the bias, which
+    every token moves, by plain gradient steps from the labels' log frequencies."""
+    random = np.random.default_rng(SEED)
     count, templates = features.shape
     weights = np.zeros((buckets, classes), dtype=np.float32)
     bias = np.log(np.bincount(labels, minlength=classes) + 1.0).astype(np.float32)
     bias -= bias.mean()
-    moments = [np.zeros_like(weights), np.zeros_like(weights)]
-    step = 0
+    adam = Adam(LEARNING_RATE)
     for _epoch in range(EPOCHS):
         for batch in np.array_split(random.permutation(count), max(1, count // BATCH)):
-            step += 1
             rows = features[batch]
             scores = weights[rows].sum(axis=1) + bias
             scores -= scores.max(axis=1, keepdims=True)
@@ -212,11 +232,7 @@ def fit(
             gradient = np.zeros((len(touched), classes), dtype=np.float32)
             np.add.at(gradient, inverse.ravel(), np.repeat(error, templates, axis=0))
             gradient = gradient / len(batch) + L2 * weights[touched]
-            # Only the rows this batch touched move.
-            first = moments[0][touched] = 0.9 * moments[0][touched] + 0.1 * gradient
-            second = moments[1][touched] = 0.999 * moments[1][touched] + 0.001 * gradient**2
-            rate = LEARNING_RATE * np.sqrt(1 - 0.999**step) / (1 - 0.9**step)
-            weights[touched] -= rate * first / (np.sqrt(second) + 1e-8)
+            adam.step_rows("weights", weights, touched, gradient)
             bias -= LEARNING_RATE * error.mean(axis=0)
     return Softmax(weights, bias)
 
@@ -227,8 +243,8 @@ def train(excerpts: list[Excerpt], buckets: int) -> EntityTagger:
     The margin against "O" is chosen on a tenth of the given excerpts held out from a first
     fit, so cross-validation never tunes on the fold it scores.
     """
-    inner = excerpts[::10]
-    rest = [e for i, e in enumerate(excerpts) if i % 10]
+    inner = excerpts[::MARGIN_SPLIT]
+    rest = [e for i, e in enumerate(excerpts) if i % MARGIN_SPLIT]
     margin = best_margin(fit_heads(rest, buckets), inner, buckets)
     heads = fit_heads(excerpts, buckets)
     heads.bias[0] -= margin
@@ -259,7 +275,7 @@ def best_margin(heads: Softmax, excerpts: list[Excerpt], buckets: int) -> float:
     for margin in MARGINS:
         predicted = (scores - np.eye(1, scores.shape[1]) * margin).argmax(axis=1)
         right = np.sum((predicted == labels) & (labels > 0))
-        f1 = 2 * right / max(1, np.sum(predicted > 0) + np.sum(labels > 0))
+        f1 = PRF(int(right), int(np.sum(predicted > 0)), int(np.sum(labels > 0))).f1
         if f1 > best_f1:
             best, best_f1 = float(margin), f1
     return best
@@ -269,28 +285,20 @@ def best_margin(heads: Softmax, excerpts: list[Excerpt], buckets: int) -> float:
 class Tally:
     """Exact-span matches, predictions and gold mentions, per category."""
 
-    matched: Counter
-    predicted: Counter
-    gold: Counter
-
-    @classmethod
-    def empty(cls) -> Tally:
-        return cls(Counter(), Counter(), Counter())
+    per_category: dict[str, PRF] = field(default_factory=dict)
 
     def add(self, predicted: set[tuple[int, int, str]], gold: set[tuple[int, int, str]]) -> None:
-        self.matched.update(c for _, _, c in predicted & gold)
-        self.predicted.update(c for _, _, c in predicted)
-        self.gold.update(c for _, _, c in gold)
+        for category in {c for _, _, c in predicted | gold}:
+            counts = PRF.of_sets(
+                {key for key in predicted if key[2] == category},
+                {key for key in gold if key[2] == category},
+            )
+            self.per_category[category] = self.per_category.get(category, PRF()) + counts
 
-    def prf(self, category: str | None = None) -> tuple[float, float, float]:
-        def total(counter: Counter) -> int:
-            return counter[category] if category else sum(counter.values())
-
-        matched, predicted, gold = total(self.matched), total(self.predicted), total(self.gold)
-        precision = matched / predicted if predicted else 0.0
-        recall = matched / gold if gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if matched else 0.0
-        return precision, recall, f1
+    def prf(self, category: str | None = None) -> PRF:
+        if category is not None:
+            return self.per_category.get(category, PRF())
+        return sum(self.per_category.values(), PRF())
 
 
 def score(excerpts: list[Excerpt], tagger: EntityTagger, tallies: dict[str, Tally]) -> None:
@@ -323,59 +331,86 @@ def summary(tallies: dict[str, Tally]) -> dict:
         rows |= {c.value: tally.prf(c.value) for c in EntityCategory}
         result[layer] = {
             name: {
-                "precision": round(100 * p, 1),
-                "recall": round(100 * r, 1),
-                "f1": round(100 * f, 1),
+                "precision": round(100 * counts.precision, 1),
+                "recall": round(100 * counts.recall, 1),
+                "f1": round(100 * counts.f1, 1),
             }
-            for name, (p, r, f) in rows.items()
-        } | {"gold": sum(tally.gold.values())}
-    kind = tallies["kind"]
-    result["kind_accuracy"] = round(
-        100 * sum(kind.matched.values()) / max(1, sum(kind.gold.values())), 1
-    )
+            for name, counts in rows.items()
+        } | {"gold": tally.prf().gold}
+    kind = tallies["kind"].prf()
+    result["kind_accuracy"] = round(100 * kind.correct / max(1, kind.gold), 1)
     return result
+
+
+def cross_validate(
+    corpus: Path, excerpts: list[Excerpt], folds: Folds, save_folds: Path | None
+) -> tuple[EntityTagger, dict]:
+    """The tagger trained on every excerpt, and the pooled scores of each excerpt tagged by
+    the fold model that never saw it (each fold's tagger shipped to ``save_folds``, for
+    held-out coreference scores)."""
+    overall = {name: Tally() for name in ("outermost", "all", "kind")}
+
+    def report(fold: str, held_out: list[Excerpt], tagger: EntityTagger) -> None:
+        if save_folds is not None:
+            save_folds.mkdir(parents=True, exist_ok=True)
+            saved = tagger.to_json() | {"fold": fold}
+            _ship(save_folds / f"{fold}.json", saved, corpus, folds)
+        tallies = {name: Tally() for name in overall}
+        score(held_out, tagger, tallies)
+        score(held_out, tagger, overall)
+        outermost = tallies["outermost"].prf()
+        print(
+            f"{fold}: {len(held_out)} excerpts, outermost P {100 * outermost.precision:.1f}"
+            f" R {100 * outermost.recall:.1f} F1 {100 * outermost.f1:.1f};"
+            f" all nested F1 {100 * tallies['all'].prf().f1:.1f}"
+        )
+
+    taggers = folds.fit_models(
+        {e.name: [e] for e in excerpts}, lambda train_on: train(train_on, BUCKETS), report
+    )
+    return taggers[FULL_MODEL], summary(overall)
+
+
+def _ship(path: Path, model: dict, corpus: Path, folds: Folds) -> None:
+    """Write a tagger with its training record (every fold's excerpts are its data: a fold
+    model's are the others, but the record names the corpus it was cut from)."""
+    names = folds.documents
+    ship(
+        path,
+        model,
+        script=SCRIPT,
+        hyperparameters=HYPERPARAMETERS,
+        folds=folds,
+        corpus=corpus,
+        data=litbank_files(corpus, "entities", ".tsv", names)
+        + litbank_files(corpus, "coref", ".ann", names),
+        indent=None,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("corpus", nargs="?", type=Path, default=litbank_dir())
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
         "--save-folds",
         type=Path,
         metavar="DIR",
-        help="also write each fold's tagger (DIR/foldK.json, with its held-out excerpts), so"
+        help="also write each fold's tagger (DIR/foldK.json, with its training record), so"
         " other LitBank scores (coreference) can use a tagger that never saw the excerpt",
     )
     args = parser.parse_args()
 
     began = time.perf_counter()
-    excerpts = load_excerpts(args.corpus, args.jobs)
+    folds = litbank_folds()
+    corpus = require_dir(args.corpus, "LitBank")
+    available = sorted(p.stem for p in (corpus / "entities" / "tsv").glob("*.tsv"))
+    excerpts = load_excerpts(corpus, folds.check_corpus(available), args.jobs)
     print(f"{len(excerpts)} excerpts parsed in {time.perf_counter() - began:.0f} s")
-    overall = {name: Tally.empty() for name in ("outermost", "all", "kind")}
-    for fold in range(args.folds):
-        held_out = [e for i, e in enumerate(excerpts) if i % args.folds == fold]
-        tagger = train([e for i, e in enumerate(excerpts) if i % args.folds != fold], BUCKETS)
-        if args.save_folds is not None:
-            args.save_folds.mkdir(parents=True, exist_ok=True)
-            names = [e.name for e in held_out]
-            saved = tagger.to_json() | {"held_out": names}
-            (args.save_folds / f"fold{fold}.json").write_text(json.dumps(saved) + "\n")
-        tallies = {name: Tally.empty() for name in overall}
-        score(held_out, tagger, tallies)
-        score(held_out, tagger, overall)
-        p, r, f = tallies["outermost"].prf()
-        _, _, f_all = tallies["all"].prf()
-        print(
-            f"fold {fold}: {len(held_out)} excerpts, outermost P {100 * p:.1f} R {100 * r:.1f} "
-            f"F1 {100 * f:.1f}; all nested F1 {100 * f_all:.1f}"
-        )
-    result = summary(overall)
+    tagger, result = cross_validate(corpus, excerpts, folds, args.save_folds)
     print(json.dumps(result, indent=1))
-    tagger = train(excerpts, BUCKETS)
-    shipped = tagger.to_json() | {"cross_validation": {"folds": args.folds} | result}
-    OUTPUT.write_text(json.dumps(shipped) + "\n")
+    shipped = tagger.to_json() | {"cross_validation": {"folds": len(folds.names)} | result}
+    _ship(OUTPUT, shipped, corpus, folds)
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -1,21 +1,20 @@
 """Train fabula's realis-event tagger on LitBank, cross-validated by document, and ship it.
 
-Usage: python scripts/train_event_tagger.py [EVENTS_TSV_DIR] [--folds 10] [--jobs 2]
+Usage: python scripts/train_event_tagger.py [LITBANK_DIR] [--jobs 2] [--reparse]
 
 Parses all 100 LitBank event excerpts with fabula's own parse stage (cached in a temporary
 pickle between runs: ``--reparse`` refreshes it), computes the tagger's hashed features (see
 fabula.analysis.events) and fits a logistic regression with numpy. In each of the ten
-document-level folds the L2 strength and the decision threshold are chosen by an inner
-cross-validation over the training excerpts only, then the fold's model scores the excerpts it
-never saw; per-fold and pooled precision, recall and F1 over LitBank's words are printed. Last,
-the same selection runs on all 100 excerpts, and that model, with the cross-validated scores
-recorded in it, is written to src/fabula/data/event_tagger.json.
+document-level folds of ``fabula/data/folds.json`` the L2 strength and the decision threshold
+are chosen by an inner cross-validation over the training excerpts only, then the fold's model
+scores the excerpts it never saw; per-fold and pooled precision, recall and F1 over LitBank's
+words are printed. Last, the same selection runs on all 100 excerpts, and that model is written,
+with the cross-validated scores and its training record, to src/fabula/data/event_tagger.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import tempfile
 import time
@@ -28,7 +27,6 @@ import numpy as np
 from fabula.analysis.events import FEATURE_VERSION, EventFeatures, EventTagger, event_features
 from fabula.evaluation.litbank import parse_litbank
 from fabula.evaluation.litbank_events import (
-    EventCounts,
     EventExcerpt,
     event_files,
     read_event_excerpt,
@@ -37,10 +35,14 @@ from fabula.evaluation.litbank_events import (
     word_labels,
 )
 from fabula.model import Parse
+from fabula.models import EVENT_TAGGER_FILE
+from fabula.training.corpora import SHIPPED_DIR, litbank_dir, litbank_files, require_dir
+from fabula.training.folds import Folds, litbank_folds
+from fabula.training.metrics import PRF
+from fabula.training.optimiser import Adam
+from fabula.training.ship import ship
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "litbank" / "events" / "tsv"
-OUTPUT = REPO / "src" / "fabula" / "data" / "event_tagger.json"
+OUTPUT = SHIPPED_DIR / EVENT_TAGGER_FILE
 CACHE = Path(tempfile.gettempdir()) / "fabula_litbank_event_parses.pkl"
 BITS = 20
 L2_GRID = (1e-5, 3e-5, 1e-4)
@@ -52,6 +54,19 @@ LEARNING_RATE = 0.02
 MIN_WEIGHT = 0.02
 WEIGHT_DIGITS = 3
 THRESHOLDS = np.round(np.arange(0.2, 0.71, 0.02), 2)
+SEED = 0
+HYPERPARAMETERS = {
+    "bits": BITS,
+    "l2_grid": list(L2_GRID),
+    "thresholds": THRESHOLDS.tolist(),
+    "inner_folds": INNER_FOLDS,
+    "epochs": EPOCHS,
+    "batch_excerpts": BATCH_EXCERPTS,
+    "learning_rate": LEARNING_RATE,
+    "min_weight": MIN_WEIGHT,
+    "weight_digits": WEIGHT_DIGITS,
+    "seed": SEED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +86,8 @@ def parse_one(path: Path) -> tuple[EventExcerpt, Parse, list[list[int]]]:
     return excerpt, requote(parse, excerpt.text, word_tokens), word_tokens
 
 
-def load_parses(corpus: Path, jobs: int, reparse: bool) -> list:
+def load_parses(paths: list[Path], jobs: int, reparse: bool) -> list:
     """Every excerpt with fabula's parse, from the cache when it holds the same files."""
-    paths = event_files(corpus)
     if CACHE.exists() and not reparse:
         cached = pickle.loads(CACHE.read_bytes())
         if [excerpt.name for excerpt, _, _ in cached] == [path.stem for path in paths]:
@@ -100,15 +114,13 @@ def examples_of(parsed: list) -> tuple[list[Example], np.ndarray]:
     return examples, used
 
 
-def fit(examples: list[Example], used: np.ndarray, l2: float, seed: int = 0) -> EventTagger:
+def fit(examples: list[Example], used: np.ndarray, l2: float) -> EventTagger:
     """Logistic loss by minibatch Adam, a few excerpts per batch, L2 on every weight."""
-    random = np.random.default_rng(seed)
+    random = np.random.default_rng(SEED)
     weights = np.zeros(len(used))
     bias = np.zeros(1)
-    first, second = np.zeros_like(weights), np.zeros_like(weights)
-    bias_first, bias_second = np.zeros(1), np.zeros(1)
+    adam = Adam(LEARNING_RATE)
     rows_in_all = sum(len(e.labels) for e in examples)
-    step = 0
     for _ in range(EPOCHS):
         order = random.permutation(len(examples))
         for start in range(0, len(order), BATCH_EXCERPTS):
@@ -119,18 +131,10 @@ def fit(examples: list[Example], used: np.ndarray, l2: float, seed: int = 0) -> 
             error *= 1 / rows_in_all * len(examples) / len(batch)
             gradient = np.bincount(columns, weights=error[rows], minlength=len(weights))
             gradient += l2 * weights
-            step += 1
-            for value, grad, m, v in (
-                (weights, gradient, first, second),
-                (bias, np.array([error.sum()]), bias_first, bias_second),
-            ):
-                m *= 0.9
-                m += 0.1 * grad
-                v *= 0.999
-                v += 0.001 * grad**2
-                value -= (
-                    LEARNING_RATE * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-                )
+            adam.step(
+                {"weights": weights, "bias": bias},
+                {"weights": gradient, "bias": np.array([error.sum()])},
+            )
     # Shipped as the JSON stores them: rounded, and without the weights too small to matter.
     weights = np.round(weights, WEIGHT_DIGITS)
     weights[np.abs(weights) < MIN_WEIGHT] = 0
@@ -150,9 +154,9 @@ def _stack(batch: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.concatenate(rows), np.concatenate(columns), np.concatenate(labels).astype(float)
 
 
-def counts_at(examples: list[Example], tagger: EventTagger, threshold: float) -> EventCounts:
+def counts_at(examples: list[Example], tagger: EventTagger, threshold: float) -> PRF:
     """Word-level trigger counts of the tagger at a threshold over some excerpts."""
-    total = EventCounts()
+    total = PRF()
     for item in examples:
         probabilities = tagger.probabilities_of(item.features)
         tagged = np.flatnonzero(probabilities >= threshold)
@@ -163,7 +167,7 @@ def counts_at(examples: list[Example], tagger: EventTagger, threshold: float) ->
 
 def select(examples: list[Example], used: np.ndarray) -> tuple[EventTagger, dict]:
     """Choose L2 and threshold by inner cross-validation over these excerpts, then fit on all."""
-    results: dict[tuple[float, float], EventCounts] = {}
+    results: dict[tuple[float, float], PRF] = {}
     for l2 in L2_GRID:
         for inner in range(INNER_FOLDS):
             train = [e for i, e in enumerate(examples) if i % INNER_FOLDS != inner]
@@ -171,7 +175,7 @@ def select(examples: list[Example], used: np.ndarray) -> tuple[EventTagger, dict
             tagger = fit(train, used, l2)
             for threshold in THRESHOLDS:
                 key = (l2, float(threshold))
-                results[key] = results.get(key, EventCounts()) + counts_at(test, tagger, threshold)
+                results[key] = results.get(key, PRF()) + counts_at(test, tagger, threshold)
     (l2, threshold), best = max(results.items(), key=lambda item: item[1].f1)
     tagger = fit(examples, used, l2)
     chosen = EventTagger(tagger.bits, tagger.weights, tagger.bias, threshold)
@@ -179,56 +183,65 @@ def select(examples: list[Example], used: np.ndarray) -> tuple[EventTagger, dict
 
 
 def run_fold(
-    examples: list[Example], used: np.ndarray, fold: int, folds: int
-) -> tuple[EventCounts, dict, list]:
-    train = [e for i, e in enumerate(examples) if i % folds != fold]
-    test = [e for i, e in enumerate(examples) if i % folds == fold]
+    examples: list[Example], used: np.ndarray, folds: Folds, fold: str
+) -> tuple[PRF, dict]:
+    """The fold's model, selected on its training excerpts, scored on its held-out ones."""
+    by_name = {e.excerpt.name: [e] for e in examples}
+    train = [e for name in folds.training(fold) for e in by_name[name]]
+    test = [e for name in folds.held_out[fold] for e in by_name[name]]
     tagger, chosen = select(train, used)
-    return counts_at(test, tagger, tagger.threshold), chosen, [e.excerpt.name for e in test]
+    return counts_at(test, tagger, tagger.threshold), chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("corpus", nargs="?", type=Path, default=litbank_dir())
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--reparse", action="store_true", help="ignore the cached parses")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    parsed = load_parses(args.corpus, args.jobs, args.reparse)
+    folds = litbank_folds()
+    corpus = require_dir(args.corpus, "LitBank")
+    paths = {path.stem: path for path in event_files(corpus / "events" / "tsv")}
+    names = folds.check_corpus(list(paths))
+    parsed = load_parses([paths[name] for name in names], args.jobs, args.reparse)
     examples, used = examples_of(parsed)
     print(f"{len(examples)} excerpts parsed and featurised in {time.perf_counter() - started:.0f}s")
 
-    total = EventCounts()
-    folds: list[dict] = []
+    total = PRF()
+    per_fold: list[dict] = []
     with ProcessPoolExecutor(args.jobs) as pool:
-        runs = pool.map(
-            run_fold,
-            [examples] * args.folds,
-            [used] * args.folds,
-            range(args.folds),
-            [args.folds] * args.folds,
-        )
-        for fold, (counts, chosen, held_out) in enumerate(runs):
+        count = len(folds.names)
+        runs = pool.map(run_fold, [examples] * count, [used] * count, [folds] * count, folds.names)
+        for fold, (counts, chosen) in zip(folds.names, runs, strict=True):
             total += counts
-            print(f"fold{fold}: {counts.summary()}  chosen {chosen}")
-            folds.append({"held_out": held_out, "f1": round(100 * counts.f1, 2), **chosen})
-    print(f"cross-validated ({args.folds} folds, by document): {total.summary()}")
+            print(f"{fold}: {counts.summary()}  chosen {chosen}")
+            per_fold.append({"f1": round(100 * counts.f1, 2), **chosen})
+    print(f"cross-validated ({len(folds.names)} folds, by document): {total.summary()}")
 
     tagger, chosen = select(examples, used)
     shipped = tagger.to_json(digits=WEIGHT_DIGITS) | {
         "chosen": chosen,
         "cross_validation": {
-            "folds": args.folds,
+            "folds": len(folds.names),
             "precision": round(100 * total.precision, 2),
             "recall": round(100 * total.recall, 2),
             "f1": round(100 * total.f1, 2),
-            "per_fold": folds,
+            "per_fold": per_fold,
         },
     }
     assert shipped["features"] == FEATURE_VERSION
-    OUTPUT.write_text(json.dumps(shipped, separators=(",", ":")) + "\n")
+    ship(
+        OUTPUT,
+        shipped,
+        script="scripts/train_event_tagger.py",
+        hyperparameters=HYPERPARAMETERS,
+        folds=folds,
+        corpus=corpus,
+        data=litbank_files(corpus, "events", ".tsv", names),
+        indent=None,
+    )
     size = OUTPUT.stat().st_size / 1e6
     print(f"wrote {OUTPUT} ({size:.2f} MB) in {time.perf_counter() - started:.0f}s total")
 

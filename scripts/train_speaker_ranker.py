@@ -1,42 +1,51 @@
 """Train fabula's speaker ranker on PDNC, leave-novels-out, and ship its weights.
 
-Usage: python scripts/train_speaker_ranker.py [PDNC_DIR] [--folds 4] [--jobs 2]
+Usage: python scripts/train_speaker_ranker.py [PDNC_DIR] [--jobs 2]
 
 Runs the pipeline with the ranker off twice per novel, once finding the cast itself (as users
 run it) and once given the novel's gold cast, collects every turn the ranker would re-decide
 with its candidates, labels the candidate that maps to the gold speaker, and fits the ranker
 (a softmax over a turn's candidates; see fabula.attribution.ranker) with numpy. It writes one
-model per fold, each with the novels it never saw (``fabula eval pdnc`` scores each novel
-with the fold that left it out), and a model trained on all novels for everyday use, to
-src/fabula/data/speaker_ranker.json, and prints the held-out turn accuracy per fold.
+model per fold of ``fabula/data/folds.json`` (``fabula eval pdnc`` scores each novel with the
+fold that left it out) and a model trained on all novels for everyday use, to
+src/fabula/data/speaker_ranker.json with its training record (fabula.training.ship), and
+prints the held-out turn accuracy per fold.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from fabula.attribution.ranker import FEATURES, Candidate, SpeakerRanker
-from fabula.attribution.scorer import fit_weights
-from fabula.evaluation.pdnc import GoldNovel, gold_cast, list_novels, read_novel
+from fabula.attribution.ranker import FEATURES, SpeakerRanker
+from fabula.attribution.scorer import Candidate
+from fabula.evaluation.pdnc import GoldNovel, gold_cast, read_novel
 from fabula.evaluation.scoring import map_characters, match_quotes
 from fabula.model import KnownCharacter, SourceText
-from fabula.pipeline import analyze_source
+from fabula.models import SPEAKER_RANKER_FILE, load_models
+from fabula.pipeline import Observer, Pipeline
 from fabula.settings import Settings
+from fabula.training.corpora import SHIPPED_DIR
+from fabula.training.folds import pdnc_folds
+from fabula.training.pdnc import train_pdnc_models
+from fabula.training.tanh import TanhTraining, fit_tanh_scorer
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "pdnc"
-OUTPUT = REPO / "src" / "fabula" / "data" / "speaker_ranker.json"
-L2 = 1e-4
-STEPS = 800
-LEARNING_RATE = 0.01
-HIDDEN_UNITS = 32
+OUTPUT = SHIPPED_DIR / SPEAKER_RANKER_FILE
+HYPERPARAMETERS = TanhTraining(units=32, hidden_scale=0.3, steps=800, learning_rate=0.01, l2=1e-4)
 
 Turn = tuple[np.ndarray, int | None, int]  # features, index of the right candidate, rule pick
+
+
+class _Turns(Observer):
+    """Every turn the ranker would re-decide, with its candidates."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[list[int], list[Candidate]]] = []
+
+    def speaker_candidates(self, quote_indices: list[int], candidates: list[Candidate]) -> None:
+        self.seen.append((quote_indices, candidates))
 
 
 def collect(corpus: Path, name: str) -> list[Turn]:
@@ -47,20 +56,16 @@ def collect(corpus: Path, name: str) -> list[Turn]:
 
 def _collect(novel: GoldNovel, cast: tuple[KnownCharacter, ...] | None) -> list[Turn]:
     """Each turn labelled with the candidate that maps to its gold speaker."""
-    seen: list[tuple[list[int], list[Candidate]]] = []
-    story = analyze_source(
-        SourceText(novel.text),
-        cast,
-        settings=Settings(speaker_ranker=None),
-        speaker_candidates=lambda quotes, candidates: seen.append((quotes, candidates)),
-    )
+    settings = Settings(speaker_ranker=None)
+    observer = _Turns()
+    story = Pipeline(settings, load_models(settings), observer).run(SourceText(novel.text), cast)
     to_gold = map_characters(story.characters, novel)
     gold_by_id = {gold.id: gold for gold in novel.quotes}
     matches = match_quotes(story.quotes, novel.quotes)
     gold_speaker_of = {quote.id: gold_by_id[gold_id].speaker for gold_id, quote in matches.items()}
     rule_index = FEATURES.index("rule")
     turns: list[Turn] = []
-    for quote_indices, candidates in seen:
+    for quote_indices, candidates in observer.seen:
         speakers = [gold_speaker_of.get(story.quotes[i].id) for i in quote_indices]
         gold = next((s for s in speakers if s is not None), None)
         if gold is None:
@@ -74,7 +79,7 @@ def _collect(novel: GoldNovel, cast: tuple[KnownCharacter, ...] | None) -> list[
     return turns
 
 
-def fit(turns: list[Turn], seed: int = 0) -> SpeakerRanker:
+def fit(turns: list[Turn]) -> SpeakerRanker:
     """Softmax over each turn's candidates, by full-batch Adam; turns without the right
     candidate teach nothing."""
     usable = [(x, y) for x, y, _ in turns if y is not None and len(x) > 1]
@@ -92,17 +97,7 @@ def fit(turns: list[Turn], seed: int = 0) -> SpeakerRanker:
         error[right_rows] -= 1
         return error / count
 
-    params = fit_weights(
-        stacked,
-        softmax_error,
-        units=HIDDEN_UNITS,
-        hidden_scale=0.3,
-        steps=STEPS,
-        learning_rate=LEARNING_RATE,
-        l2=L2,
-        seed=seed,
-    )
-    return SpeakerRanker(**params)
+    return SpeakerRanker(**fit_tanh_scorer(stacked, softmax_error, HYPERPARAMETERS))
 
 
 def accuracy(turns: list[Turn], ranker: SpeakerRanker) -> tuple[float, float]:
@@ -112,33 +107,23 @@ def accuracy(turns: list[Turn], ranker: SpeakerRanker) -> tuple[float, float]:
     return ranked / len(turns), rules / len(turns)
 
 
+def report(fold: str, test: list[Turn], ranker: SpeakerRanker) -> None:
+    ranked, rules = accuracy(test, ranker)
+    print(f"{fold}: held out {', '.join(pdnc_folds().held_out[fold])}")
+    print(f"  held-out turns {len(test)}: ranker {ranked:.3f}, rules {rules:.3f}")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--folds", type=int, default=4)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-
-    novels = list(list_novels(args.corpus))
-    with ProcessPoolExecutor(args.jobs) as pool:
-        per_novel = dict(
-            zip(novels, pool.map(collect, [args.corpus] * len(novels), novels), strict=True)
-        )
-
-    models: dict[str, dict] = {}
-    for fold in range(args.folds):
-        held_out = [n for i, n in enumerate(novels) if i % args.folds == fold]
-        train = [t for n in novels if n not in held_out for t in per_novel[n]]
-        test = [t for n in held_out for t in per_novel[n]]
-        ranker = fit(train)
-        ranked, rules = accuracy(test, ranker)
-        print(f"fold{fold}: held out {', '.join(held_out)}")
-        print(f"  held-out turns {len(test)}: ranker {ranked:.3f}, rules {rules:.3f}")
-        models[f"fold{fold}"] = {"held_out": held_out, "weights": ranker.to_json()}
-    ranker = fit([t for n in novels for t in per_novel[n]])
-    models["all"] = {"held_out": [], "weights": ranker.to_json()}
-    OUTPUT.write_text(json.dumps({"features": list(FEATURES), "models": models}, indent=1) + "\n")
-    print(f"wrote {OUTPUT}")
+    train_pdnc_models(
+        __doc__.splitlines()[0],
+        collect,
+        fit,
+        report,
+        output=OUTPUT,
+        features=FEATURES,
+        script="scripts/train_speaker_ranker.py",
+        hyperparameters=asdict(HYPERPARAMETERS),
+    )
 
 
 if __name__ == "__main__":

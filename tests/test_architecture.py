@@ -25,6 +25,9 @@ BASE_MODULES = (
 # Each module may import its own layer and the layers before it, never a later one.
 LAYERS = (
     BASE_MODULES,
+    # What the run reads of training: which folds a model saw (to refuse a leaking one) and
+    # the one PRF the evaluation scores with. The rest of fabula.training is for the scripts.
+    ("fabula.training.folds", "fabula.training.ship", "fabula.training.metrics"),
     ("fabula.reading",),
     ("fabula.segmentation",),
     ("fabula.language", "fabula.nlp"),

@@ -1,7 +1,8 @@
 """The only place fabula's own trained models are loaded, as one bundle the stages receive.
 
 Each weights file lives in ``fabula/data``, is read once per process and checked against the
-features the code computes; ``load_models(settings)`` gives the bundle a run uses. (The spaCy
+features the code computes; a fold model (for evaluation) is also checked against the folds of
+``fabula/data/folds.json``. ``load_models(settings)`` gives the bundle a run uses. (The spaCy
 pipeline and VADER are language resources: ``fabula/nlp.py``.)
 """
 
@@ -21,12 +22,15 @@ from fabula.attribution.ranker import FEATURES, SpeakerRanker
 from fabula.errors import ConfigError
 from fabula.language.entities import EntityTagger
 from fabula.settings import Settings
+from fabula.training.folds import FULL_MODEL, pdnc_folds
+from fabula.training.ship import recorded_folds
 
 SPEAKER_RANKER_FILE = "speaker_ranker.json"
 ADDRESSEE_MODEL_FILE = "addressee_model.json"
 EVENT_TAGGER_FILE = "event_tagger.json"
 ENTITY_TAGGER_FILE = "entity_tagger.json"
 CONFIDENCE_FILE = "confidence_calibration.json"
+_PDNC_FEATURES = {SPEAKER_RANKER_FILE: FEATURES, ADDRESSEE_MODEL_FILE: ADDRESSEE_FEATURES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,41 +64,45 @@ def _shipped_text(name: str) -> str:
 
 
 @functools.cache
-def _shipped_rankers() -> dict:
-    """The shipped ranker file, read and checked once per process."""
-    shipped = json.loads(_shipped_text(SPEAKER_RANKER_FILE))
-    if tuple(shipped["features"]) != FEATURES:
-        raise ConfigError(f"{SPEAKER_RANKER_FILE} was trained on other features; retrain it")
-    return shipped["models"]
+def _shipped_pdnc_models(file_name: str) -> dict:
+    """A shipped file of PDNC-trained models (one per fold, and "all"), read and checked
+    against the features the code computes once per process."""
+    shipped = json.loads(_shipped_text(file_name))
+    if tuple(shipped["features"]) != _PDNC_FEATURES[file_name]:
+        raise ConfigError(f"{file_name} was trained on other features; retrain it")
+    return shipped
+
+
+def _pdnc_weights(file_name: str, name: str) -> dict:
+    """One model's weights from a PDNC models file. A fold model is for evaluation: it loads
+    only if the file was trained on the folds of ``folds.json``."""
+    shipped = _shipped_pdnc_models(file_name)
+    models = shipped["models"]
+    if name not in models:
+        known = ", ".join(sorted(models))
+        raise ConfigError(f"no model named {name!r} in {file_name} (known: {known})")
+    if name != FULL_MODEL:
+        pdnc_folds().check_recorded(recorded_folds(shipped), file_name)
+    return models[name]["weights"]
+
+
+def check_pdnc_folds() -> None:
+    """Refuse to evaluate on PDNC with a shipped speaker ranker or addressee model trained on
+    other folds than ``folds.json`` (``fabula eval pdnc`` calls this before it starts)."""
+    for file_name in _PDNC_FEATURES:
+        pdnc_folds().check_recorded(recorded_folds(_shipped_pdnc_models(file_name)), file_name)
 
 
 @functools.cache
 def load_speaker_ranker(name: str) -> SpeakerRanker:
     """Load one of the shipped speaker rankers by name ("all", "fold0", ...)."""
-    models = _shipped_rankers()
-    if name not in models:
-        known = ", ".join(sorted(models))
-        raise ConfigError(f"no speaker ranker named {name!r} (known: {known})")
-    return SpeakerRanker.from_json(models[name]["weights"])
-
-
-def speaker_ranker_folds() -> dict[str, tuple[str, ...]]:
-    """Each cross-validation ranker's held-out novels, so evaluation never scores training data."""
-    models = _shipped_rankers()
-    return {name: tuple(m.get("held_out", ())) for name, m in models.items() if name != "all"}
+    return SpeakerRanker.from_json(_pdnc_weights(SPEAKER_RANKER_FILE, name))
 
 
 @functools.cache
 def load_addressee_model(name: str) -> AddresseeModel:
     """Load one of the shipped addressee models by name ("all", "fold0", ...)."""
-    shipped = json.loads(_shipped_text(ADDRESSEE_MODEL_FILE))
-    if tuple(shipped["features"]) != ADDRESSEE_FEATURES:
-        raise ConfigError(f"{ADDRESSEE_MODEL_FILE} was trained on other features; retrain it")
-    models = shipped["models"]
-    if name not in models:
-        known = ", ".join(sorted(models))
-        raise ConfigError(f"no addressee model named {name!r} (known: {known})")
-    return AddresseeModel.from_json(models[name]["weights"])
+    return AddresseeModel.from_json(_pdnc_weights(ADDRESSEE_MODEL_FILE, name))
 
 
 @functools.cache

@@ -14,7 +14,6 @@ import pytest
 from fabula.analysis.events import EventTagger, event_features, tag_events
 from fabula.evaluation.litbank import LitbankText, parse_litbank
 from fabula.evaluation.litbank_events import (
-    EventCounts,
     event_files,
     read_event_excerpt,
     requote,
@@ -27,6 +26,7 @@ from fabula.models import load_event_tagger
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.segmentation.quotes import find_quotes
 from fabula.settings import DEFAULT_SETTINGS
+from fabula.training.metrics import PRF
 
 ROOT = Path(__file__).resolve().parents[2]
 LITBANK_EVENTS = ROOT.parent / "shared" / "data" / "litbank" / "events"
@@ -122,7 +122,7 @@ def test_scoring_counts_words() -> None:
     predicted = word_labels([1, 2], [[0, 1, 2], [3]])
     assert predicted == ((False, True, True), (False,))
     counts = score_events(gold, predicted)
-    assert counts == EventCounts(correct=1, predicted=2, gold=2)
+    assert counts == PRF(correct=1, predicted=2, gold=2)
     assert (counts.precision, counts.recall, counts.f1) == (0.5, 0.5, 0.5)
 
 

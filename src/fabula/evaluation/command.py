@@ -28,10 +28,12 @@ from fabula.evaluation.scoring import Metrics, NovelScore, macro_average, score_
 from fabula.evaluation.table import format_row, jobs_option, json_option, percent, run_in_order
 from fabula.extras import require
 from fabula.model import SourceText
-from fabula.models import speaker_ranker_folds
+from fabula.models import check_pdnc_folds
 from fabula.pipeline import analyze, analyze_source
 from fabula.segmentation.paragraphs import find_paragraphs
 from fabula.settings import Settings
+from fabula.training.folds import FULL_MODEL, litbank_folds, pdnc_folds
+from fabula.training.ship import recorded_folds
 
 _COLUMNS = (
     ("novel", 30),
@@ -73,7 +75,7 @@ def evaluate_novel(
     novel = read_novel(corpus_dir, name)
     if style == FANFIC_STYLE:
         novel = perturb_novel(novel).novel
-    fold = held_out_fold(name)
+    fold = pdnc_folds().held_out_fold(name)
     settings = Settings(speaker_ranker=fold, addressee_model=fold)
     spans = gold_quote_spans(novel, find_paragraphs(novel.text)) if use_gold_quotes else None
     started = time.perf_counter()
@@ -85,17 +87,6 @@ def evaluate_novel(
     )
     seconds = time.perf_counter() - started
     return NovelRun(score_story(story, novel), seconds)
-
-
-def held_out_fold(novel: str) -> str:
-    """The fold whose speaker ranker and addressee model never saw this novel, so PDNC
-    numbers stay leave-novels-out."""
-    folds = speaker_ranker_folds()
-    for name, held_out in folds.items():
-        if novel in held_out:
-            return name
-    # A novel in no fold was in no model's training data, so the full model is fair.
-    return "all"
 
 
 @click.group("eval", epilog=EXIT_CODES_HELP)
@@ -137,8 +128,10 @@ def pdnc_command(
     jobs: int,
     json_path: Path | None,
 ) -> None:
-    """Score speaker and addressee attribution on the PDNC corpus at DIR."""
+    """Score speaker and addressee attribution on the PDNC corpus at DIR, each novel with the
+    speaker ranker and addressee model of the fold that left it out (fabula/data/folds.json)."""
     names = _select_novels(corpus_dir, novels)
+    check_pdnc_folds()
     click.echo(_row(name for name, _ in _COLUMNS))
     runs: list[NovelRun] = []
     given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes, "style": style}
@@ -168,7 +161,7 @@ def pdnc_command(
     type=click.Path(file_okay=False, path_type=Path),
     metavar="FOLDS",
     help="Folder of fold taggers (scripts/train_entity_tagger.py --save-folds): each excerpt is"
-    " then analysed with the entity tagger that never saw it.",
+    " then analysed with the entity tagger of the fold that left it out (fabula/data/folds.json).",
 )
 def litbank_coref_command(corpus_dir: Path, jobs: int, entity_folds: Path | None) -> None:
     """Score coreference of characters on LitBank's person entities at DIR (the litbank folder):
@@ -208,19 +201,22 @@ def litbank_coref_command(corpus_dir: Path, jobs: int, entity_folds: Path | None
 
 
 def _held_out_taggers(folder: Path | None, names: list[str]) -> list[str | None]:
-    """For each excerpt, the fold tagger file that never saw it (None: the shipped tagger)."""
+    """For each excerpt, the fold tagger file that never saw it (None: the shipped tagger);
+    the fold taggers must have been trained on the LitBank folds of ``folds.json``."""
     if folder is None:
         return [None] * len(names)
-    owner: dict[str, str] = {}
-    for path in sorted(folder.glob("fold*.json")):
-        for name in json.loads(path.read_text(encoding="utf-8")).get("held_out", ()):
-            owner[name] = str(path)
-    missing = [name for name in names if name not in owner]
-    if missing:
-        raise InputError(
-            f"{folder}: no fold tagger holds out {missing[0]} (and {len(missing) - 1} more)"
-        )
-    return [owner[name] for name in names]
+    folds = litbank_folds()
+    fold_of = {name: folds.held_out_fold(name) for name in names}
+    if missing := [name for name, fold in fold_of.items() if fold == FULL_MODEL]:
+        raise InputError(f"no LitBank fold holds out {missing[0]} (and {len(missing) - 1} more)")
+    paths = {}
+    for fold in sorted(set(fold_of.values())):
+        path = folder / f"{fold}.json"
+        if not path.is_file():
+            raise InputError(f"{folder}: no fold tagger {path.name}")
+        folds.check_recorded(recorded_folds(json.loads(path.read_text("utf-8"))), str(path))
+        paths[fold] = str(path)
+    return [paths[fold_of[name]] for name in names]
 
 
 def _coref_excerpt(excerpt, entity_tagger: str | None):

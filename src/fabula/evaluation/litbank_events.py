@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fabula.evaluation.litbank import LitbankText, read_token_tsv
 from fabula.model import Parse
+from fabula.training.metrics import PRF
 
 EVENT_LABEL = "EVENT"
 OPENING_MARKS = ("“", "‘")
@@ -34,41 +35,6 @@ class EventExcerpt:
     @property
     def event_count(self) -> int:
         return sum(sum(sentence) for sentence in self.labels)
-
-
-@dataclass(frozen=True, slots=True)
-class EventCounts:
-    """Trigger counts that add up across excerpts (micro-averaged precision, recall, F1)."""
-
-    correct: int = 0
-    predicted: int = 0
-    gold: int = 0
-
-    def __add__(self, other: EventCounts) -> EventCounts:
-        return EventCounts(
-            self.correct + other.correct,
-            self.predicted + other.predicted,
-            self.gold + other.gold,
-        )
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
-
-    def summary(self) -> str:
-        return (
-            f"P {100 * self.precision:.1f}  R {100 * self.recall:.1f}  F1 {100 * self.f1:.1f}"
-            f"  ({self.correct} right of {self.predicted} tagged, {self.gold} gold)"
-        )
 
 
 def event_files(directory: Path) -> list[Path]:
@@ -94,17 +60,16 @@ def word_labels(
     return tuple(tuple(token in tagged for token in sentence) for sentence in word_tokens)
 
 
-def score_events(
-    gold: Sequence[Sequence[bool]], predicted: Sequence[Sequence[bool]]
-) -> EventCounts:
-    """Token-level trigger counts for one excerpt (both label sets per sentence, per word)."""
+def score_events(gold: Sequence[Sequence[bool]], predicted: Sequence[Sequence[bool]]) -> PRF:
+    """Word-level trigger counts for one excerpt (both label sets per sentence, per word);
+    they add up across excerpts (micro-averaged precision, recall, F1)."""
     correct = tagged = expected = 0
     for gold_sentence, predicted_sentence in zip(gold, predicted, strict=True):
         for is_gold, is_predicted in zip(gold_sentence, predicted_sentence, strict=True):
             correct += is_gold and is_predicted
             tagged += is_predicted
             expected += is_gold
-    return EventCounts(correct, tagged, expected)
+    return PRF(correct, tagged, expected)
 
 
 def requote(parse: Parse, excerpt: LitbankText, word_tokens: Sequence[Sequence[int]]) -> Parse:

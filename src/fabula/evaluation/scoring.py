@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields
 
 from fabula.evaluation.pdnc import GoldCharacter, GoldNovel, GoldQuote
 from fabula.model import Character, CharacterId, Quote, QuoteId, QuoteType, Story
+from fabula.training.metrics import PRF
 
 _NOT_NAME = re.compile(r"[^\w\s]|_")
 
@@ -273,7 +274,7 @@ def _score_quote(
     if gold.addressees:
         found = {character_map.get(a) for a in predicted.addressees} if predicted else set()
         found.discard(None)
-        addressee_f1 = 2 * len(found & set(gold.addressees)) / (len(found) + len(gold.addressees))
+        addressee_f1 = PRF.of_sets(found, set(gold.addressees)).f1
     return QuoteScore(
         gold_id=gold.id,
         type=gold.type,

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from fabula.language.features import hash_strings, mix, mixed_buckets, stable_hash
 from fabula.language.lexicon import honorifics
 from fabula.model import Parse
 from fabula.stages import stage
@@ -68,6 +69,10 @@ EXTENTS = ("subtree", "cut", "head")
 _CUT_DEPS = frozenset({"appos", "punct", "cc", "conj"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _BOUNDARY = "<s>"
+# Subtree lengths are features up to this many tokens; longer ones share the last value.
+_MAX_LENGTH = 12
+# How many heads up the nearest noun is looked for ("the" -> "old" -> "chapel").
+_NOUN_CLIMB = 3
 FEATURES = "fabula.entities.head_extent.v1"
 
 
@@ -239,20 +244,6 @@ def _shape(word: str) -> str:
     return "".join(out)
 
 
-def _hash(text: str) -> int:
-    """A hash that is the same in every process (Python's ``hash`` of ``str`` is not)."""
-    return zlib.crc32(text.encode("utf-8"))
-
-
-def _hashes(values: list[str]) -> np.ndarray:
-    """Each string's stable hash, computing each distinct string once."""
-    cache: dict[str, int] = {}
-    return np.array(
-        [cache[v] if v in cache else cache.setdefault(v, _hash(v)) for v in values],
-        dtype=np.uint64,
-    )
-
-
 def sentence_starts(parse: Parse) -> np.ndarray:
     """True at each token that opens a sentence."""
     starts = np.zeros(len(parse.tokens), dtype=bool)
@@ -263,61 +254,115 @@ def sentence_starts(parse: Parse) -> np.ndarray:
 
 def token_features(parse: Parse, syntax: Syntax, buckets: int) -> np.ndarray:
     """(tokens, templates) bucket indices: every template's value hashed with its name."""
-    tokens = parse.tokens
-    count = len(tokens)
-    words = [t.text for t in tokens]
-    lowers = [w.lower() for w in words]
-    deps = [t.dep for t in tokens]
-    # Which words the text ever writes in lower case: a capitalised word that never is
-    # ("Kestle") is a name even at the start of a sentence.
-    lower_seen = set(w for w in words if w.islower())
-    titles = {h.lower().rstrip(".") for h in honorifics()}
-    heads = syntax.heads
-    sentences = np.array([t.sentence for t in tokens], dtype=np.int64)
-    right_deps: list[list[str]] = [[] for _ in range(count)]
-    left_deps: list[list[str]] = [[] for _ in range(count)]
+    templates = _templates(parse, _TokenColumns.of(parse, syntax), syntax)
+    matrix = np.empty((len(parse.tokens), len(templates)), dtype=np.int64)
+    for column, (name, values) in enumerate(templates):
+        matrix[:, column] = mixed_buckets(name, values, buckets)
+    return matrix
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _TokenColumns:
+    """Each token's hashed attributes, the nearest noun at or above it, and its sentence."""
+
+    lowers: list[str]
+    word: np.ndarray
+    tag: np.ndarray
+    dep: np.ndarray
+    shape: np.ndarray
+    suffix: np.ndarray
+    capital_only: np.ndarray
+    title: np.ndarray
+    right_deps: np.ndarray
+    left_deps: np.ndarray
+    noun: np.ndarray  # "old" and "the" in "the old chapel" -> chapel
+    sentences: np.ndarray
+
+    @classmethod
+    def of(cls, parse: Parse, syntax: Syntax) -> _TokenColumns:
+        tokens = parse.tokens
+        words = [t.text for t in tokens]
+        lowers = [w.lower() for w in words]
+        # Which words the text ever writes in lower case: a capitalised word that never is
+        # ("Kestle") is a name even at the start of a sentence.
+        lower_seen = set(w for w in words if w.islower())
+        titles = {h.lower().rstrip(".") for h in honorifics()}
+        right_deps, left_deps = _child_deps(parse, syntax.heads)
+        return cls(
+            lowers=lowers,
+            word=hash_strings(lowers),
+            tag=hash_strings(t.tag for t in tokens),
+            dep=hash_strings(t.dep for t in tokens),
+            shape=hash_strings(_shape(x) for x in words),
+            suffix=hash_strings(x[-3:] for x in lowers),
+            capital_only=hash_strings(
+                str(x[:1].isupper() and x.lower() not in lower_seen) for x in words
+            ),
+            title=hash_strings(str(x.rstrip(".") in titles) for x in lowers),
+            right_deps=right_deps,
+            left_deps=left_deps,
+            noun=_nearest_noun(parse, syntax.heads),
+            sentences=np.array([t.sentence for t in tokens], dtype=np.int64),
+        )
+
+    def shifted(self, column: np.ndarray, offset: int) -> np.ndarray:
+        """The column at ``index + offset``, or the boundary outside the sentence."""
+        count = len(column)
+        positions = np.arange(count) + offset
+        clipped = np.clip(positions, 0, count - 1)
+        inside = (
+            (positions >= 0) & (positions < count) & (self.sentences[clipped] == self.sentences)
+        )
+        return np.where(inside, column[clipped], np.uint64(stable_hash(_BOUNDARY)))
+
+
+def _child_deps(parse: Parse, heads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hashed set of dependency labels of each token's right children, and of its left."""
+    deps = [t.dep for t in parse.tokens]
+    right_deps: list[list[str]] = [[] for _ in deps]
+    left_deps: list[list[str]] = [[] for _ in deps]
     for index, head in enumerate(heads.tolist()):
         if head > index:
             left_deps[head].append(deps[index])
         elif head < index:
             right_deps[head].append(deps[index])
+    return (
+        hash_strings(" ".join(sorted(set(d))) for d in right_deps),
+        hash_strings(" ".join(sorted(set(d))) for d in left_deps),
+    )
 
-    w = _hashes(lowers)
-    tag = _hashes([t.tag for t in tokens])
-    dep = _hashes(deps)
-    shape = _hashes([_shape(x) for x in words])
-    suffix = _hashes([x[-3:] for x in lowers])
-    capital_only = _hashes([str(x[:1].isupper() and x.lower() not in lower_seen) for x in words])
-    title = _hashes([str(x.rstrip(".") in titles) for x in lowers])
-    first, last = syntax.first, syntax.last
-    length = np.minimum(last[:, 0] - first[:, 0] + 1, 12).astype(np.uint64)
-    boundary = np.uint64(_hash(_BOUNDARY))
-    # The nearest noun at or above each token: "old" and "the" in "the old chapel" -> chapel.
-    noun = np.arange(count)
-    is_noun = np.array([t.pos in _NOUNS for t in tokens], dtype=bool)
-    for _ in range(3):
+
+def _nearest_noun(parse: Parse, heads: np.ndarray) -> np.ndarray:
+    """The nearest noun at or above each token, climbing at most three heads."""
+    noun = np.arange(len(parse.tokens))
+    is_noun = np.array([t.pos in _NOUNS for t in parse.tokens], dtype=bool)
+    for _ in range(_NOUN_CLIMB):
         noun = np.where(is_noun[noun], noun, heads[noun])
+    return noun
 
-    def shifted(column: np.ndarray, offset: int) -> np.ndarray:
-        """The column at ``index + offset``, or the boundary outside the sentence."""
-        positions = np.arange(count) + offset
-        clipped = np.clip(positions, 0, count - 1)
-        inside = (positions >= 0) & (positions < count) & (sentences[clipped] == sentences)
-        return np.where(inside, column[clipped], boundary)
 
-    templates: list[tuple[str, np.ndarray]] = [
+def _templates(
+    parse: Parse, columns: _TokenColumns, syntax: Syntax
+) -> list[tuple[str, np.ndarray]]:
+    """Each feature template's name and its value at every token, in the trained order."""
+    w, tag, dep, shape, heads = columns.word, columns.tag, columns.dep, columns.shape, syntax.heads
+    lowers, shifted, noun = columns.lowers, columns.shifted, columns.noun
+    first, last = syntax.first, syntax.last
+    length = np.minimum(last[:, 0] - first[:, 0] + 1, _MAX_LENGTH).astype(np.uint64)
+    cut_length = np.minimum(last[:, 1] - first[:, 1] + 1, _MAX_LENGTH).astype(np.uint64)
+    return [
         ("w", w),
         ("shape", shape),
-        ("pre3", _hashes([x[:3] for x in lowers])),
-        ("suf3", suffix),
-        ("suf2", _hashes([x[-2:] for x in lowers])),
+        ("pre3", hash_strings(x[:3] for x in lowers)),
+        ("suf3", columns.suffix),
+        ("suf2", hash_strings(x[-2:] for x in lowers)),
         ("tag", tag),
         ("dep", dep),
-        ("tag_dep", _mix(tag, dep)),
-        ("capital_only", capital_only),
-        ("title", title),
-        ("quote", _hashes([str(t.in_quote is not None) for t in tokens])),
-        ("first", _hashes([str(x) for x in sentence_starts(parse).tolist()])),
+        ("tag_dep", mix(tag, dep)),
+        ("capital_only", columns.capital_only),
+        ("title", columns.title),
+        ("quote", hash_strings(str(t.in_quote is not None) for t in parse.tokens)),
+        ("first", hash_strings(str(x) for x in sentence_starts(parse).tolist())),
         ("w-1", shifted(w, -1)),
         ("w-2", shifted(w, -2)),
         ("w+1", shifted(w, 1)),
@@ -326,36 +371,20 @@ def token_features(parse: Parse, syntax: Syntax, buckets: int) -> np.ndarray:
         ("shape+1", shifted(shape, 1)),
         ("tag-1", shifted(tag, -1)),
         ("tag+1", shifted(tag, 1)),
-        ("title-1", shifted(title, -1)),
-        ("w-1_w", _mix(shifted(w, -1), w)),
-        ("w_w+1", _mix(w, shifted(w, 1))),
+        ("title-1", shifted(columns.title, -1)),
+        ("w-1_w", mix(shifted(w, -1), w)),
+        ("w_w+1", mix(w, shifted(w, 1))),
         ("head_w", w[heads]),
         ("head_tag", tag[heads]),
-        ("dep_head_w", _mix(dep, w[heads])),
+        ("dep_head_w", mix(dep, w[heads])),
         ("noun_w", w[noun]),
-        ("noun_suf3", suffix[noun]),
-        ("right_deps", _hashes([" ".join(sorted(set(d))) for d in right_deps])),
-        ("left_deps", _hashes([" ".join(sorted(set(d))) for d in left_deps])),
+        ("noun_suf3", columns.suffix[noun]),
+        ("right_deps", columns.right_deps),
+        ("left_deps", columns.left_deps),
         ("first_w", w[first[:, 0]]),
         ("first_shape", shape[first[:, 0]]),
         ("last_w", w[last[:, 0]]),
         ("length", length),
-        ("cut_length", np.minimum(last[:, 1] - first[:, 1] + 1, 12).astype(np.uint64)),
-        ("length_tag", _mix(length, tag)),
+        ("cut_length", cut_length),
+        ("length_tag", mix(length, tag)),
     ]
-    matrix = np.empty((count, len(templates)), dtype=np.int64)
-    for column, (name, values) in enumerate(templates):
-        mixed = _mix(np.uint64(_hash(name)), values) % np.uint64(buckets)
-        matrix[:, column] = mixed.astype(np.int64)
-    return matrix
-
-
-def _mix(first: np.ndarray | np.uint64, second: np.ndarray | np.uint64) -> np.ndarray:
-    """Combine two hashes into one (a multiply-xorshift, as in splitmix64)."""
-    with np.errstate(over="ignore"):
-        value = np.asarray(first, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        value ^= np.asarray(second, dtype=np.uint64)
-        value ^= value >> np.uint64(31)
-        value *= np.uint64(0xBF58476D1CE4E5B9)
-        value ^= value >> np.uint64(29)
-    return value
