@@ -16,6 +16,7 @@ from fabula.evaluation.fic_style import perturb_novel
 from fabula.evaluation.pdnc import read_novel
 from fabula.model import KnownCharacter, QuoteSpan, SourceText, Story
 from fabula.settings import Settings
+from fabula.training.folds import Folds
 
 
 @pytest.fixture
@@ -112,3 +113,33 @@ def test_plain_style_is_the_default(oracle_calls: list, tmp_path: Path) -> None:
     assert oracle_calls[0]["text"] == read_novel(FIXTURE_CORPUS, "TinyTale").text
     assert json.loads(report.read_text(encoding="utf-8"))["style"] == "plain"
     assert not result.output.splitlines()[-1].startswith("fanfic style")
+
+
+@pytest.fixture
+def tiny_tale_sealed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """folds.json as if the fixture novel were one of the sealed ones."""
+    folds = Folds("pdnc", {"fold0": ("TinyTale",)}, sealed=("TinyTale",))
+    monkeypatch.setattr(command, "pdnc_folds", lambda: folds)
+
+
+def test_sealed_split_prints_only_the_summary_rows(oracle_calls: list, tiny_tale_sealed) -> None:
+    result = CliRunner().invoke(eval_command, ["pdnc", str(FIXTURE_CORPUS), "--split", "sealed"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == ["novel", "micro", "macro"]
+    assert len(oracle_calls) == 1
+
+
+@pytest.mark.parametrize("extra", [["--json", "scores.json"], ["--novel", "TinyTale"]])
+def test_sealed_split_refuses_per_novel_output(tiny_tale_sealed, extra: list[str]) -> None:
+    arguments = ["pdnc", str(FIXTURE_CORPUS), "--split", "sealed", *extra]
+    result = CliRunner().invoke(eval_command, arguments)
+    assert result.exit_code == 2
+    assert "summary rows only" in result.output
+
+
+def test_tuning_split_leaves_the_sealed_novels_out(oracle_calls: list, tiny_tale_sealed) -> None:
+    result = CliRunner().invoke(eval_command, ["pdnc", str(FIXTURE_CORPUS), "--split", "tuning"])
+    assert result.exit_code != 0
+    assert "no tuning novels" in str(result.exception) + result.output
+    assert oracle_calls == []

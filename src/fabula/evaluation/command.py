@@ -51,6 +51,9 @@ _COLUMNS = (
 
 PLAIN_STYLE = "plain"
 FANFIC_STYLE = "fanfic"
+ALL_NOVELS = "all"
+TUNING_SPLIT = "tuning"
+SEALED_SPLIT = "sealed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,14 @@ eval_command.add_command(fanfic_command)
     show_default=True,
     help="fanfic: rewrite each novel in fan-fiction punctuation first (gold carried along).",
 )
+@click.option(
+    "--split",
+    type=click.Choice([ALL_NOVELS, TUNING_SPLIT, SEALED_SPLIT]),
+    default=ALL_NOVELS,
+    show_default=True,
+    help="tuning: the novels we tune on; sealed: the held-back ones of folds.json, summary rows"
+    " only (no per-novel rows, no --json), so their errors are never read.",
+)
 @jobs_option("Novels")
 @json_option
 def pdnc_command(
@@ -125,19 +136,24 @@ def pdnc_command(
     gold_quotes: bool,
     novels: tuple[str, ...],
     style: str,
+    split: str,
     jobs: int,
     json_path: Path | None,
 ) -> None:
     """Score speaker and addressee attribution on the PDNC corpus at DIR, each novel with the
     speaker ranker and addressee model of the fold that left it out (fabula/data/folds.json)."""
-    names = _select_novels(corpus_dir, novels)
+    sealed = split == SEALED_SPLIT
+    if sealed and (json_path is not None or novels):
+        raise click.UsageError("--split sealed prints summary rows only: no --json, no --novel")
+    names = _in_split(_select_novels(corpus_dir, novels), split)
     check_pdnc_folds()
     click.echo(_row(name for name, _ in _COLUMNS))
     runs: list[NovelRun] = []
     given = {"use_gold_cast": gold_cast, "use_gold_quotes": gold_quotes, "style": style}
     for run in _run_all(corpus_dir, names, given, jobs=jobs):
         runs.append(run)
-        click.echo(_novel_row(run))
+        if not sealed:
+            click.echo(_novel_row(run))
 
     micro = reduce(operator.add, (r.score.metrics for r in runs))
     macro = macro_average([r.score.metrics for r in runs])
@@ -247,6 +263,17 @@ def _select_novels(corpus_dir: Path, wanted: Sequence[str]) -> tuple[str, ...]:
     if not available:
         raise InputError(f"no novels under {corpus_dir / 'data'}")
     return tuple(n for n in available if n in wanted) if wanted else available
+
+
+def _in_split(names: tuple[str, ...], split: str) -> tuple[str, ...]:
+    """The novels of ``split``: the sealed ones of folds.json, the others, or all."""
+    if split == ALL_NOVELS:
+        return names
+    sealed = set(pdnc_folds().sealed)
+    chosen = tuple(name for name in names if (name in sealed) == (split == SEALED_SPLIT))
+    if not chosen:
+        raise InputError(f"no {split} novels under the PDNC folder")
+    return chosen
 
 
 def _run_all(
